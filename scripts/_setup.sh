@@ -1,0 +1,110 @@
+# Shared first-run set-up for scripts/produce and scripts/test (sourced, not run).
+# Installs what is missing and nothing else: espeak-ng and ffmpeg (system packages),
+# then ./.venv with the package and its test dependencies. A second run only checks.
+set -euo pipefail
+
+A2P_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+A2P_VENV="$A2P_ROOT/.venv"
+A2P_SYSTEM_TOOLS=(espeak-ng ffmpeg ffprobe)
+
+a2p_say() { printf 'article2podcast set-up: %s\n' "$*" >&2; }
+
+a2p_missing_tools() {
+    local tool missing=()
+    for tool in "${A2P_SYSTEM_TOOLS[@]}"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    # pyttsx3 loads the espeak-ng library itself, not the program.
+    if [ "$(uname -s)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q 'libespeak-ng\.so\.1'; then
+        missing+=(libespeak-ng1)
+    fi
+    printf '%s\n' "${missing[@]}"
+}
+
+a2p_install_system_packages() {
+    local missing
+    missing="$(a2p_missing_tools)"
+    [ -z "$missing" ] && return 0
+    a2p_say "missing: $(echo $missing | tr '\n' ' ')"
+    case "$(uname -s)" in
+        Linux)
+            if ! command -v apt-get >/dev/null 2>&1; then
+                a2p_say "no apt-get here; install espeak-ng and ffmpeg with your package manager, then run this again."
+                exit 3
+            fi
+            local sudo=()
+            if [ "$(id -u)" != 0 ]; then
+                if command -v sudo >/dev/null 2>&1; then
+                    sudo=(sudo)
+                else
+                    a2p_say "not root and no sudo; run as root: apt-get update && apt-get install -y espeak-ng libespeak-ng1 ffmpeg"
+                    exit 3
+                fi
+            fi
+            a2p_say "installing espeak-ng and ffmpeg with apt-get (first run only)"
+            export DEBIAN_FRONTEND=noninteractive
+            "${sudo[@]}" apt-get update -qq >&2
+            "${sudo[@]}" apt-get install -y -qq --no-install-recommends espeak-ng libespeak-ng1 ffmpeg >&2
+            ;;
+        Darwin)
+            # macOS speaks through its own NSSpeechSynthesizer; only ffmpeg is needed.
+            if ! command -v ffmpeg >/dev/null 2>&1; then
+                if command -v brew >/dev/null 2>&1; then
+                    brew install ffmpeg >&2
+                else
+                    a2p_say "install Homebrew (https://brew.sh), then run: brew install ffmpeg"
+                    exit 3
+                fi
+            fi
+            return 0
+            ;;
+        *)
+            a2p_say "unsupported system $(uname -s); install espeak-ng and ffmpeg yourself, then run this again."
+            exit 3
+            ;;
+    esac
+    missing="$(a2p_missing_tools)"
+    if [ -n "$missing" ]; then
+        a2p_say "still missing after install: $(echo $missing | tr '\n' ' ')"
+        exit 3
+    fi
+}
+
+a2p_find_python() {
+    local candidate
+    for candidate in python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    a2p_say "Python 3.11 or newer is needed; install it (Debian/Ubuntu: apt-get install python3 python3-venv) and run this again."
+    exit 3
+}
+
+a2p_ensure_venv() {
+    # The stamp records what the venv was built from; a matching stamp means no work.
+    local stamp="$A2P_VENV/.article2podcast-stamp" want
+    want="$(cat "$A2P_ROOT/pyproject.toml" | cksum)"
+    if [ -x "$A2P_VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
+    local python
+    python="$(a2p_find_python)"
+    if [ ! -x "$A2P_VENV/bin/python" ]; then
+        a2p_say "creating $A2P_VENV"
+        if ! "$python" -m venv "$A2P_VENV" >&2; then
+            a2p_say "could not create a virtual environment; on Debian/Ubuntu run: apt-get install python3-venv"
+            exit 3
+        fi
+    fi
+    a2p_say "installing article2podcast and its test dependencies into .venv"
+    "$A2P_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$A2P_ROOT[test]" >&2
+    echo "$want" >"$stamp"
+}
+
+a2p_setup() {
+    a2p_install_system_packages
+    a2p_ensure_venv
+}

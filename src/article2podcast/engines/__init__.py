@@ -1,0 +1,61 @@
+"""Speech engines: one small interface, found through a registry.
+
+An engine turns text into audio with given voice settings and lists its voices. Engines run
+inside a worker process (see `narrating`), so a crash in a native speech library cannot take
+the producer down with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+    from ..model import Voice, VoiceSettings
+
+
+class Engine(Protocol):
+    """A text-to-speech engine."""
+
+    name: str
+    default_rate: int
+    """The speaking rate (words per minute) the engine uses when none is given."""
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        """Speak `text` and return the audio."""
+        ...
+
+    def voices(self) -> list[Voice]:
+        """The voices this engine offers on this machine."""
+        ...
+
+
+def _pyttsx3() -> Engine:
+    from .pyttsx3_engine import Pyttsx3Engine
+
+    return Pyttsx3Engine()
+
+
+def _fake() -> Engine:
+    from .fake import FakeEngine
+
+    return FakeEngine()
+
+
+ENGINES: dict[str, Callable[[], Engine]] = {"pyttsx3": _pyttsx3, "fake": _fake}
+DEFAULT_ENGINE = "pyttsx3"
+
+
+def create_engine(name: str) -> Engine:
+    """Make the engine called `name` (call this inside the worker process)."""
+    try:
+        factory = ENGINES[name]
+    except KeyError:
+        raise InputError(
+            f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}"
+        ) from None
+    return factory()

@@ -1,0 +1,111 @@
+"""The data that flows through the pipeline: small frozen values, one docstring line per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+SegmentKind = Literal["intro", "title", "heading", "paragraph", "quote", "outro"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of an article's body."""
+
+    kind: BlockKind
+    """What the block is: a subheading, a paragraph, a block quote or a list item."""
+    text: str
+    """The block's text on one line, whitespace collapsed, markup removed."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as read from its source, before any narration decisions."""
+
+    title: str
+    """The headline."""
+    blocks: tuple[Block, ...]
+    """The body in reading order (the headline is not repeated here)."""
+    title_in_text: bool = True
+    """False when the source had no headline and the title was made up (e.g. from the file name)."""
+    source: str = ""
+    """Where the article came from (a path, or '-' for standard input)."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a segment, as captioned; long ones are narrated in several pieces."""
+
+    text: str
+    """The sentence as written."""
+    pieces: tuple[str, ...]
+    """The utterances the engine reads, split at clause boundaries; joined they give `text`."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A unit of the episode's script: the intro, the title, a heading, a paragraph..."""
+
+    kind: SegmentKind
+    """The segment's role; it decides its pauses (and, later, its voice)."""
+    text: str
+    """The segment's text as written."""
+    sentences: tuple[Sentence, ...]
+    """The segment split into sentences."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """Everything the narrator will say, in order."""
+
+    title: str
+    """The episode title (the article's headline)."""
+    segments: tuple[Segment, ...]
+    """The segments in reading order, intro first and outro last."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One call to the engine: a sentence or a piece of one, with the pause before it."""
+
+    segment: int
+    """Index of the segment it belongs to."""
+    sentence: int
+    """Index of the sentence within that segment."""
+    text: str
+    """What the engine is asked to say."""
+    pause_before_ms: int
+    """Silence placed before this utterance in the mix."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How the engine should speak; None means the engine's own default."""
+
+    voice: str | None = None
+    """The engine's voice id (see --voices)."""
+    rate: int | None = None
+    """Speaking rate in words per minute."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice an engine offers."""
+
+    id: str
+    """The id to pass as --voice."""
+    name: str
+    """A human-readable name."""
+    languages: tuple[str, ...] = ()
+    """Language codes the voice speaks."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where something sits in the finished episode, in milliseconds."""
+
+    start_ms: int
+    """Start from the beginning of the episode."""
+    end_ms: int
+    """End from the beginning of the episode."""
