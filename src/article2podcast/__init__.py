@@ -1,0 +1,8 @@
+"""article2podcast: turn a written article into a podcast episode, offline."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("article2podcast")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"

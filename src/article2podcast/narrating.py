@@ -210,7 +210,7 @@ def _narrate_checked(
                 settings,
                 timeout=_BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text),
             )
-        except EngineFailure as exc:
+        except (EngineFailure, NarrationError) as exc:
             problem = str(exc)
             continue
         problem = clip_problem(clip, text, rate)

@@ -14,6 +14,7 @@ import tempfile
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 from pydub import AudioSegment
 
@@ -21,6 +22,9 @@ from ..errors import MissingDependencyError, NarrationError, UnknownVoiceError
 from ..model import Voice, VoiceSettings
 
 _FILE_WAIT_S = 10.0
+_IDLE_WAIT_S = 2.0
+_ATTEMPTS = 3
+_WAV_HEADER_BYTES = 44
 _INSTALL_HINT = (
     "the system speech engine could not start; on Debian/Ubuntu install it with "
     "'sudo apt-get install espeak-ng libespeak-ng1' (scripts/produce does this for you)"
@@ -44,6 +48,7 @@ class Pyttsx3Engine:
         self._dir = Path(self._tmp.name)
         self._count = 0
         self._voices: list[Voice] | None = None
+        self._espeak = _espeak_library()
 
     def voices(self) -> list[Voice]:
         if self._voices is None:
@@ -66,13 +71,30 @@ class Pyttsx3Engine:
         self._engine.setProperty("rate", settings.rate or self.default_rate)
         self._count += 1
         path = self._dir / f"utterance-{self._count}.wav"
-        self._engine.save_to_file(text, str(path))
-        self._engine.runAndWait()
-        try:
-            _wait_for_complete_file(path)
-            return AudioSegment.from_file(path)
-        finally:
+        for _ in range(_ATTEMPTS):
+            self._wait_until_idle()
             path.unlink(missing_ok=True)
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            try:
+                if _wait_for_complete_file(path):
+                    return AudioSegment.from_file(path)
+            finally:
+                path.unlink(missing_ok=True)
+        raise NarrationError(f"the speech engine wrote an empty audio file {_ATTEMPTS} times")
+
+    def _wait_until_idle(self) -> None:
+        """Let espeak-ng finish with the previous utterance before starting the next.
+
+        pyttsx3's espeak driver cancels "what is playing" when a new run starts; if espeak-ng's
+        thread is still winding down the previous utterance, that cancels the new one and
+        leaves an empty file (seen about once in 30 utterances under load).
+        """
+        if self._espeak is None:
+            return
+        deadline = time.monotonic() + _IDLE_WAIT_S
+        while self._espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.002)
 
     def resolve_voice(self, wanted: str) -> str:
         """The engine's id for `wanted` (an id or a name, any case); espeak-ng variants
@@ -84,8 +106,19 @@ class Pyttsx3Engine:
         raise UnknownVoiceError(wanted, [voice.id for voice in self.voices()])
 
 
-def _wait_for_complete_file(path: Path) -> None:
-    """Wait until the engine has finished writing `path`: it exists and its size holds still."""
+def _espeak_library() -> Any:
+    """pyttsx3's binding of libespeak-ng when that is the driver in use, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):
+        return None
+    return _espeak
+
+
+def _wait_for_complete_file(path: Path) -> bool:
+    """Wait until the engine has finished writing `path`; False if it holds no audio."""
     deadline = time.monotonic() + _FILE_WAIT_S
     last_size = -1
     while time.monotonic() < deadline:
@@ -93,8 +126,8 @@ def _wait_for_complete_file(path: Path) -> None:
             size = path.stat().st_size
         except FileNotFoundError:
             size = -1
-        if size > 44 and size == last_size and _is_complete_wav(path):
-            return
+        if size >= 0 and size == last_size and _is_complete_wav(path):
+            return size > _WAV_HEADER_BYTES
         last_size = size
         time.sleep(0.005)
     raise NarrationError(

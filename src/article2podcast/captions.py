@@ -1,0 +1,32 @@
+"""Captions: WebVTT with one cue per sentence, timed from the mix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .model import Timing
+
+
+def timestamp(ms: int) -> str:
+    """A WebVTT timestamp, HH:MM:SS.mmm."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def cue_text(text: str) -> str:
+    """Sentence text made safe for a cue payload (no markup, no '-->', no blank line)."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def render_vtt(cues: Iterable[tuple[Timing, str]]) -> str:
+    """The WebVTT file for `cues` (timing, sentence), numbered from 1."""
+    blocks = ["WEBVTT"]
+    for number, (timing, text) in enumerate(cues, start=1):
+        blocks.append(
+            f"{number}\n{timestamp(timing.start_ms)} --> {timestamp(timing.end_ms)}\n{cue_text(text)}"
+        )
+    return "\n\n".join(blocks) + "\n"

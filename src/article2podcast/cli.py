@@ -1,0 +1,156 @@
+"""The command line: `article2podcast INPUT [-o OUTPUT] [options]`.
+
+The only place that turns our exceptions into one line on stderr and an exit code:
+0 done, 1 anything else, 2 bad usage or unusable input, 3 a missing system dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.resources import files
+from typing import NoReturn
+
+from . import __version__
+from .engines import DEFAULT_ENGINE, ENGINES
+from .errors import Article2PodcastError, InputError
+from .narrating import list_voices
+from .producing import Episode, make_plan, output_path, plan_manifest, produce
+from .scripting import DEFAULT_SHOW
+from .settings import DEFAULT_RATE, Settings
+
+PROG = "article2podcast"
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISSING_DEPENDENCY = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+MIN_RATE, MAX_RATE = 60, 400
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block.
+        self.exit(EXIT_USAGE, f"{PROG}: {message} (see {PROG} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Turn a written article into a podcast episode, offline.",
+        epilog=(
+            "Writes OUTPUT (default audio/<slug-of-title>.mp3) with <stem>.vtt captions and a "
+            "<stem>.json manifest beside it. Exit codes: 0 done, 1 failure, 2 bad usage or "
+            "input, 3 missing system dependency."
+        ),
+    )
+    parser.add_argument(
+        "input", nargs="?", metavar="INPUT", help="the article: a .txt or .md file, or - for stdin"
+    )
+    parser.add_argument("-o", "--output", metavar="OUTPUT", help="the episode file (.mp3)")
+    parser.add_argument("--voice", metavar="ID", help="voice id or name (see --voices)")
+    parser.add_argument(
+        "--rate",
+        metavar="WPM",
+        type=_rate,
+        default=DEFAULT_RATE,
+        help=f"speaking rate in words per minute (default {DEFAULT_RATE})",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        default=DEFAULT_ENGINE,
+        help=f"speech engine (default {DEFAULT_ENGINE}; 'fake' makes tones, for tests)",
+    )
+    parser.add_argument(
+        "--show", default=DEFAULT_SHOW, help=f"show name for the intro and tags ({DEFAULT_SHOW})"
+    )
+    parser.add_argument(
+        "--plan", action="store_true", help="print the manifest of what would be read; no audio"
+    )
+    parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
+    parser.add_argument(
+        "--sample", action="store_true", help="narrate the bundled sample article"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _rate(value: str) -> int:
+    try:
+        rate = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--rate must be a whole number, not {value!r}") from None
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise argparse.ArgumentTypeError(f"--rate must be between {MIN_RATE} and {MAX_RATE}")
+    return rate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except Article2PodcastError as exc:
+        _say(f"{PROG}: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say(f"{PROG}: interrupted; no episode was written")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("ARTICLE2PODCAST_DEBUG"):
+            raise
+        _say(
+            f"{PROG}: internal error: {type(exc).__name__}: {exc} "
+            "(set ARTICLE2PODCAST_DEBUG=1 to see the traceback, and please report it)"
+        )
+        return EXIT_FAILURE
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings(engine=args.engine, voice=args.voice, rate=args.rate, show=args.show)
+    if args.voices:
+        for voice in list_voices(settings.engine):
+            print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
+        return EXIT_OK
+    if args.sample:
+        if args.input is not None:
+            raise InputError("give either an article or --sample, not both")
+        args.input = str(files("article2podcast") / "data" / "john-legend.txt")
+    if args.input is None:
+        raise InputError(f"no article given; name a .txt or .md file, '-' for stdin, or --sample")
+    plan = make_plan(args.input, settings)
+    if args.plan:
+        json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    destination = output_path(args.output, plan)
+    episode = _produce_with_progress(plan, destination, settings, quiet=args.quiet)
+    if not args.quiet:
+        print(_summary(episode))
+    return EXIT_OK
+
+
+def _produce_with_progress(plan, destination, settings, *, quiet: bool) -> Episode:  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    show_bar = not quiet and sys.stderr.isatty()
+    with tqdm(
+        total=len(plan.utterances),
+        unit="sentence",
+        desc="narrating",
+        disable=not show_bar,
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
+        return produce(plan, destination, settings, on_clip=lambda: bar.update())
+
+
+def _summary(episode: Episode) -> str:
+    minutes, seconds = divmod(round(episode.duration_ms / 1000), 60)
+    size_mb = episode.size_bytes / 1_000_000
+    return f"{episode.path}  {minutes}:{seconds:02d}  {size_mb:.1f} MB"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
