@@ -24,9 +24,11 @@ def parse_plaintext(text: str, fallback_title: str, source: str = "") -> Article
     blocks = _split_blocks(lines)
     if not blocks:
         return Article(title=fallback_title, blocks=(), title_in_text=False, source=source)
-    first = " ".join(blocks[0])
-    if len(blocks[0]) == 1 and len(first) <= _TITLE_MAX_CHARS:
-        title, body, title_in_text = first, blocks[1:], True
+    first_line = blocks[0][0]
+    stands_alone = len(blocks[0]) == 1
+    if len(first_line) <= _TITLE_MAX_CHARS and (stands_alone or not _SENTENCE_END.search(first_line)):
+        title, title_in_text = first_line, True
+        body = blocks[1:] if stands_alone else [blocks[0][1:], *blocks[1:]]
     else:
         title, body, title_in_text = fallback_title, blocks, False
     has_blank_lines = len(blocks) > 1

@@ -1,0 +1,82 @@
+"""Scripting: the article becomes intro, headline, body segments and outro."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from article2podcast.model import Article, Block
+from article2podcast.readers import parse
+from article2podcast.scripting import script_article
+from conftest import BUNDLED_SAMPLE
+
+
+def body_words(script):  # type: ignore[no-untyped-def]
+    """The words the narrator says between the intro and the outro (headline included)."""
+    return [
+        word
+        for segment in script.segments[1:-1]
+        for sentence in segment.sentences
+        for piece in sentence.pieces
+        for word in piece.split()
+    ]
+
+
+def test_segments_run_intro_title_body_outro() -> None:
+    article = Article("Head", (Block("paragraph", "One. Two."), Block("heading", "Sub")))
+    kinds = [s.kind for s in script_article(article).segments]
+    assert kinds == ["intro", "title", "paragraph", "heading", "outro"]
+
+
+def test_the_show_name_is_spoken_in_intro_and_outro() -> None:
+    script = script_article(Article("Head", (Block("paragraph", "x."),)), show="Night Reads")
+    assert "Night Reads" in script.segments[0].text
+    assert "Night Reads" in script.segments[-1].text
+
+
+def test_a_made_up_title_is_not_read_aloud() -> None:
+    article = Article("from-file-name", (Block("paragraph", "Text."),), title_in_text=False)
+    assert [s.kind for s in script_article(article).segments] == ["intro", "paragraph", "outro"]
+
+
+def test_block_quotes_and_quoted_paragraphs_are_quotes() -> None:
+    article = Article(
+        "Head",
+        (
+            Block("quote", "Set apart."),
+            Block("paragraph", "“All of this is a quotation.”"),
+            Block("paragraph", '"Part quote," she said. "Part not."'),
+        ),
+    )
+    kinds = [s.kind for s in script_article(article).segments[2:-1]]
+    assert kinds == ["quote", "quote", "paragraph"]
+
+
+def test_every_word_of_the_sample_is_spoken_once_in_order() -> None:
+    text = BUNDLED_SAMPLE.read_text(encoding="utf-8")
+    script = script_article(parse(text, ".txt", "F", "sample.txt"))
+    assert body_words(script) == text.split()
+
+
+def test_no_utterance_exceeds_the_bound() -> None:
+    article = Article("Head", (Block("paragraph", "word, " * 500),))
+    script = script_article(article, max_chars=120)
+    assert all(len(p) <= 120 for s in script.segments for t in s.sentences for p in t.pieces)
+
+
+# Words, spaces, punctuation and line breaks; no list or quote markers, which are not words.
+article_text = st.lists(
+    st.sampled_from(
+        ["ab", "Cd", "Mr.", "U.S.", "e.g.", "3.5", "x", " ", " ", "\n", "\n\n", ".", ",", "!",
+         "?", '"', "'", "“", "”", "—", "…", "\t", ";"]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@given(article_text)
+def test_every_word_of_any_text_article_is_spoken_once_in_order(body: str) -> None:
+    text = "Headline\n\n" + body
+    article = parse(text, ".txt", "F", "a.txt")
+    script = script_article(article, max_chars=40)
+    assert body_words(script) == text.split()
