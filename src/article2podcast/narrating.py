@@ -20,7 +20,7 @@ from typing import Any
 from pydub import AudioSegment
 
 from .engines import create_engine
-from .errors import Article2PodcastError, NarrationError
+from .errors import Article2PodcastError, NarrationError, UnknownVoiceError
 from .model import Script, Utterance, Voice, VoiceSettings
 from .speakable import has_words, speakable
 
@@ -165,9 +165,17 @@ def list_voices(engine_name: str) -> list[Voice]:
 
 
 def check_voice(engine: EngineProcess, settings: VoiceSettings) -> None:
-    """Reject an unknown voice before narrating anything (the engine would accept it)."""
-    if settings.voice is not None:
-        engine.call("resolve_voice", settings.voice, timeout=_START_TIMEOUT_S)
+    """Reject an unknown voice before narrating anything (pyttsx3 would accept it silently).
+
+    A voice is named by its id or its name, in any case; an espeak-ng variant suffix such as
+    `+f3` is allowed after either.
+    """
+    if settings.voice is None:
+        return
+    voices: list[Voice] = engine.call("voices", timeout=_START_TIMEOUT_S)
+    base = settings.voice.partition("+")[0].lower()
+    if not any(base in (voice.id.lower(), voice.name.lower()) for voice in voices):
+        raise UnknownVoiceError(settings.voice, [voice.id for voice in voices])
 
 
 def narrate(

@@ -67,7 +67,7 @@ class Pyttsx3Engine:
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         if settings.voice is not None:
-            self._engine.setProperty("voice", self.resolve_voice(settings.voice))
+            self._engine.setProperty("voice", self._resolve_voice(settings.voice))
         self._engine.setProperty("rate", settings.rate or self.default_rate)
         self._count += 1
         path = self._dir / f"utterance-{self._count}.wav"
@@ -96,7 +96,7 @@ class Pyttsx3Engine:
         while self._espeak.IsPlaying() and time.monotonic() < deadline:
             time.sleep(0.002)
 
-    def resolve_voice(self, wanted: str) -> str:
+    def _resolve_voice(self, wanted: str) -> str:
         """The engine's id for `wanted` (an id or a name, any case); espeak-ng variants
         such as `+f3` are kept."""
         base, plus, variant = wanted.partition("+")

@@ -1,0 +1,191 @@
+"""The command line as users run it: outputs, --plan, --voices and every error exit.
+
+These use the fake engine (tones), so they are fast; test_episode.py uses the real voice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED_SAMPLE, SHORT_ARTICLE, ffprobe, parse_vtt
+
+FAKE = ("--engine", "fake")
+
+
+def test_an_episode_and_its_sidecars_are_written_to_audio_slug(run_cli, short_article, tmp_path) -> None:
+    done = run_cli(short_article, *FAKE)
+    assert done.returncode == 0, done.stderr
+    episode = tmp_path / "audio" / "small-town-library-opens-its-doors-at-midnight.mp3"
+    assert done.stdout.startswith(f"{Path('audio') / episode.name}  0:")
+    assert done.stdout.strip().endswith("MB")
+    assert episode.exists()
+    assert episode.with_suffix(".vtt").exists()
+    manifest = json.loads(episode.with_suffix(".json").read_text())
+    assert manifest["title"] == "Small Town Library Opens Its Doors at Midnight"
+    assert manifest["audio"] == episode.name
+    assert [s["kind"] for s in manifest["segments"]] == [
+        "intro", "title", "paragraph", "paragraph", "heading", "paragraph", "outro",
+    ]  # fmt: skip
+    assert sorted(p.name for p in episode.parent.iterdir()) == sorted(
+        [episode.name, episode.with_suffix(".vtt").name, episode.with_suffix(".json").name]
+    ), "no temporary files are left behind"
+
+
+def test_output_names_the_episode_and_its_sidecars(run_cli, short_article, tmp_path) -> None:
+    done = run_cli(short_article, "-o", tmp_path / "ep.mp3", "--quiet", *FAKE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+    assert {p.name for p in tmp_path.glob("ep.*")} == {"ep.mp3", "ep.vtt", "ep.json"}
+
+
+def test_captions_match_the_manifest(run_cli, short_article, tmp_path) -> None:
+    assert run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE).returncode == 0
+    manifest = json.loads((tmp_path / "ep.json").read_text())
+    sentences = [t for s in manifest["segments"] for t in s["sentences"]]
+    cues = parse_vtt((tmp_path / "ep.vtt").read_text())
+    assert [(c[0], c[1], c[2]) for c in cues] == [
+        (t["start_ms"], t["end_ms"], t["text"]) for t in sentences
+    ]
+    starts = [c[0] for c in cues]
+    assert starts == sorted(starts)
+    assert all(start < end for start, end, _ in cues)
+    assert all(a[1] <= b[0] for a, b in zip(cues, cues[1:])), "cues never overlap"
+    assert cues[-1][1] <= manifest["duration_ms"]
+
+
+def test_standard_input_is_read(run_cli, tmp_path) -> None:
+    done = run_cli("-", "-o", tmp_path / "in.mp3", *FAKE, stdin=SHORT_ARTICLE)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "in.json").read_text())["source"] == "-"
+
+
+def test_plan_prints_the_segments_without_making_audio(run_cli, short_article, tmp_path) -> None:
+    done = run_cli(short_article, "--plan")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert plan["duration_ms"] is None
+    assert plan["segments"][1] == {
+        "index": 1,
+        "kind": "title",
+        "text": "Small Town Library Opens Its Doors at Midnight",
+        "start_ms": None,
+        "end_ms": None,
+        "sentences": [
+            {
+                "text": "Small Town Library Opens Its Doors at Midnight",
+                "pieces": ["Small Town Library Opens Its Doors at Midnight"],
+                "start_ms": None,
+                "end_ms": None,
+            }
+        ],
+    }
+    assert not (tmp_path / "audio").exists()
+
+
+def test_voices_lists_the_engines_voices(run_cli) -> None:
+    done = run_cli("--voices", *FAKE)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[0] == "fake\tFake tone voice\ten"
+
+
+def test_sample_narrates_the_bundled_article(run_cli, tmp_path) -> None:
+    done = run_cli("--sample", "--plan")
+    assert json.loads(done.stdout)["title"] == BUNDLED_SAMPLE.read_text().splitlines()[0]
+
+
+def test_an_existing_episode_survives_a_failed_run(run_cli, short_article, tmp_path) -> None:
+    episode = tmp_path / "ep.mp3"
+    episode.write_bytes(b"the good old episode")
+    done = run_cli(
+        short_article, "-o", episode, *FAKE, env={"ARTICLE2PODCAST_FAKE_FAULT": "crash:Alvarez"}
+    )
+    assert done.returncode == 1
+    assert "segment 3 (paragraph), sentence 2" in done.stderr
+    assert episode.read_bytes() == b"the good old episode"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ep.mp3", "library.txt"]
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make_args", "code", "message"),
+    [
+        (lambda d: [d / "missing.txt"], 2, "no such file"),
+        (lambda d: [write(d / "empty.txt", b"")], 2, "is empty"),
+        (lambda d: [write(d / "blank.txt", b" \n\n \t")], 2, "is empty"),
+        (lambda d: [write(d / "dots.txt", b"... !!! ---")], 2, "no words to read"),
+        (lambda d: [write(d / "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00")], 2, "binary"),
+        (lambda d: [write(d / "a.pdf", b"%PDF-1.4")], 2, "unsupported file type"),
+        (lambda d: [d], 2, "unsupported file type"),
+        (lambda d: [write(d / "d.txt.d", b"x")], 2, "unsupported file type"),
+        (lambda d: [], 2, "no article given"),
+        (lambda d: ["--rate", "fast", "--sample"], 2, "--rate must be a whole number"),
+        (lambda d: ["--rate", "5", "--sample"], 2, "between"),
+        (lambda d: ["--bogus"], 2, "unrecognized arguments"),
+        (lambda d: ["--sample", "--voice", "nobody"], 2, "unknown voice 'nobody'; valid voices: fake"),
+        (lambda d: ["--sample", "-o", d / "no" / "such" / "dir" / "x.mp3"], 2, "does not exist"),
+        (lambda d: ["--sample", "-o", d / "x.wav"], 2, "must be an .mp3"),
+        (lambda d: ["--sample", "-o", d], 2, "must be an .mp3"),
+    ],
+    ids=[
+        "missing file", "empty file", "whitespace only", "punctuation only", "binary file",
+        "unsupported type", "a directory", "odd suffix", "no input", "rate not a number",
+        "rate out of range", "unknown option", "unknown voice", "missing output folder",
+        "output not mp3", "output is a folder",
+    ],
+)  # fmt: skip
+def test_bad_usage_and_input_give_one_line_and_exit_2(run_cli, tmp_path, make_args, code, message) -> None:
+    done = run_cli(*make_args(tmp_path), *FAKE)
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_missing_ffmpeg_exits_3_with_the_install_command(run_cli, short_article, tmp_path) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    done = run_cli(short_article, "-o", tmp_path / "x.mp3", *FAKE, env={"PATH": str(empty_bin)})
+    assert done.returncode == 3
+    assert "ffmpeg is not installed; install it with 'sudo apt-get install ffmpeg'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_a_read_only_output_folder_is_refused(run_cli, short_article, tmp_path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o555)
+    done = run_cli(short_article, "-o", folder / "x.mp3", *FAKE)
+    assert done.returncode == 2
+    assert "not writable" in done.stderr
+
+
+def test_the_episode_is_a_real_mp3_with_tags(run_cli, short_article, tmp_path) -> None:
+    assert run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE).returncode == 0
+    info = ffprobe(tmp_path / "ep.mp3")
+    stream = info["streams"][0]
+    assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == ("mp3", "44100", 1)
+    assert int(info["format"]["bit_rate"]) >= 95_000
+    tags = info["format"]["tags"]
+    assert tags["title"] == "Small Town Library Opens Its Doors at Midnight"
+    assert tags["album"] == "article2podcast"
+    assert tags["genre"] == "Podcast"
+    assert "library.txt" in tags["comment"]
+
+
+def test_the_console_script_is_installed_and_runs_the_same_cli(run_cli) -> None:
+    script = Path(sys.executable).parent / "article2podcast"
+    done = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout == run_cli("--version").stdout
+    assert done.stdout.startswith("article2podcast ")

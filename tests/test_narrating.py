@@ -1,0 +1,73 @@
+"""Narrating through an engine in its own process: clips checked, failures retried, then named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydub import AudioSegment
+from pydub.generators import Sine
+
+from article2podcast.errors import NarrationError, UnknownVoiceError
+from article2podcast.model import Article, Block, VoiceSettings
+from article2podcast.narrating import clip_problem, list_voices, narrate
+from article2podcast.pacing import plan_utterances
+from article2podcast.scripting import script_article
+
+ARTICLE = Article("Head", (Block("paragraph", "Alpha beta gamma. Delta epsilon."),))
+
+
+def run(monkeypatch: pytest.MonkeyPatch, fault: str = "", voice: str | None = None) -> list[AudioSegment]:
+    monkeypatch.setenv("ARTICLE2PODCAST_FAKE_FAULT", fault)
+    script = script_article(ARTICLE)
+    return list(narrate(script, plan_utterances(script), "fake", VoiceSettings(voice=voice, rate=180)))
+
+
+def test_one_clip_per_utterance_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    clips = run(monkeypatch)
+    script = script_article(ARTICLE)
+    assert len(clips) == len(plan_utterances(script))
+    assert all(len(clip) > 0 for clip in clips)
+
+
+def test_a_worker_that_dies_once_is_replaced_and_the_clip_retried(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ARTICLE2PODCAST_FAKE_STATE", str(tmp_path / "crashed"))
+    clips = run(monkeypatch, "crash-once:Delta")
+    assert (tmp_path / "crashed").exists()
+    assert all(len(clip) > 0 for clip in clips)
+
+
+def test_a_segment_that_keeps_crashing_the_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NarrationError, match=r"segment 3 \(paragraph\), sentence 2.*died.*Delta"):
+        run(monkeypatch, "crash:Delta")
+
+
+def test_a_silent_clip_is_an_error_not_a_hole(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NarrationError, match="silence.*Alpha"):
+        run(monkeypatch, "silent:Alpha")
+
+
+def test_an_unknown_voice_is_refused_with_the_valid_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UnknownVoiceError, match="fake, fake-low"):
+        run(monkeypatch, voice="nobody")
+
+
+def test_voices_are_listed_by_the_engine() -> None:
+    assert [v.id for v in list_voices("fake")] == ["fake", "fake-low"]
+
+
+@pytest.mark.parametrize(
+    ("clip_ms", "words", "problem"),
+    [
+        (2000, 6, ""),
+        (0, 6, "no audio"),
+        (300, 20, "too short"),
+        (60_000, 3, "too long"),
+    ],
+)
+def test_a_clip_must_be_plausible_for_its_words(clip_ms: int, words: int, problem: str) -> None:
+    clip = Sine(300).to_audio_segment(clip_ms, volume=-10) if clip_ms else AudioSegment.empty()
+    assert problem in clip_problem(clip, "word " * words, rate=180)
+    assert bool(clip_problem(clip, "word " * words, rate=180)) == bool(problem)
