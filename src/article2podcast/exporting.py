@@ -6,13 +6,17 @@ temporary name in the same folder and renamed into place at the end, episode las
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .errors import ExportError
 from .mixing import PcmFormat
@@ -119,14 +123,14 @@ def encode_mp3(
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=stderr)
         assert process.stdin is not None
+        feeder = _Feeder(process.stdin)
         try:
             for chunk in chunks:
-                process.stdin.write(chunk)
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped reading: its exit code and stderr say why
+                feeder.put(chunk)
+            feeder.close()
         except BaseException:
             process.kill()
+            feeder.abandon()
             process.wait()
             raise
         code = process.wait()
@@ -134,6 +138,45 @@ def encode_mp3(
             stderr.seek(0)
             message = last_lines(stderr.read().decode(errors="replace"))
             raise ExportError(f"ffmpeg could not encode the episode (exit {code}): {message}")
+
+
+class _Feeder:
+    """Writes chunks to the encoder from a thread of its own, so that narrating the next clip
+    overlaps with encoding the last one; the queue bounds what waits in memory."""
+
+    _QUEUE_CHUNKS = 64
+
+    def __init__(self, pipe: IO[bytes]) -> None:
+        self._pipe = pipe
+        self._queue: queue.Queue[bytes | None] = queue.Queue(self._QUEUE_CHUNKS)
+        self._thread = threading.Thread(target=self._run, name="encoder-feed", daemon=True)
+        self._thread.start()
+
+    def put(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        """Wait for everything queued to reach the encoder, then close its input."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def abandon(self) -> None:
+        """Stop feeding (the encoder has been killed); queued chunks are dropped."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        broken = False
+        while (chunk := self._queue.get()) is not None:
+            if broken:
+                continue  # keep draining so the producer never blocks; ffmpeg's exit says why
+            try:
+                self._pipe.write(chunk)
+            except (BrokenPipeError, ValueError, OSError):
+                broken = True
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self._pipe.close()
 
 
 def probe_duration_ms(path: Path) -> int:
