@@ -53,7 +53,13 @@ def baseline(article: Path, folder: Path) -> float:
 
 def ours(article: Path, folder: Path) -> tuple[float, float]:
     out = folder / "ours.mp3"
-    command = [str(Path(sys.executable).parent / "article2podcast"), str(article), "-o", str(out), "-q"]
+    command = [
+        str(Path(sys.executable).parent / "article2podcast"),
+        str(article),
+        "-o",
+        str(out),
+        "-q",
+    ]
     seconds = timed(command)
     audio_s = json.loads(out.with_suffix(".json").read_text())["duration_ms"] / 1000
     return seconds, audio_s
@@ -64,7 +70,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median is kept)")
     args = parser.parse_args()
     print(f"rate {DEFAULT_RATE} wpm, median of {args.runs} runs\n")
-    print("| input | words | audio | baseline wall | ours wall | audio s per wall s | ours / baseline |")
+    print(
+        "| input | words | audio | baseline wall | ours wall | audio s per wall s "
+        "| ours / baseline |"
+    )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

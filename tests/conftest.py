@@ -96,6 +96,7 @@ def silences(path: Path, noise_db: int = -50, min_s: float = 0.2) -> list[tuple[
 
 def parse_vtt(text: str) -> list[tuple[int, int, str]]:
     """(start_ms, end_ms, text) of each cue in a WebVTT file."""
+
     def ms(stamp: str) -> int:
         h, m, s = stamp.split(":")
         return round((int(h) * 3600 + int(m) * 60 + float(s)) * 1000)

@@ -79,7 +79,9 @@ def test_captions_carry_the_manifests_timings(episode) -> None:
     path, manifest = episode
     cues = parse_vtt(path.with_suffix(".vtt").read_text())
     expected = [
-        (t["start_ms"], t["end_ms"], t["text"]) for s in manifest["segments"] for t in s["sentences"]
+        (t["start_ms"], t["end_ms"], t["text"])
+        for s in manifest["segments"]
+        for t in s["sentences"]
     ]
     assert cues == expected
 
@@ -126,7 +128,9 @@ def test_voices_lists_the_system_voices(run_cli) -> None:
 
 
 def test_a_voice_and_a_rate_change_the_reading(run_cli, short_article, tmp_path) -> None:
-    slow = run_cli(short_article, "-o", tmp_path / "slow.mp3", "--rate", "120", "--voice", "gmw/en-us+f3")
+    slow = run_cli(
+        short_article, "-o", tmp_path / "slow.mp3", "--rate", "120", "--voice", "gmw/en-us+f3"
+    )
     assert slow.returncode == 0, slow.stderr
     fast = run_cli(short_article, "-o", tmp_path / "fast.mp3", "--rate", "220")
     assert fast.returncode == 0, fast.stderr
@@ -139,6 +143,8 @@ def test_the_whole_sample_becomes_an_episode(run_cli, tmp_path) -> None:
     done = run_cli("--sample", "-o", tmp_path / "sample.mp3")
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "sample.json").read_text())
-    spoken = [w for s in manifest["segments"][1:-1] for t in s["sentences"] for w in t["text"].split()]
+    spoken = [
+        w for s in manifest["segments"][1:-1] for t in s["sentences"] for w in t["text"].split()
+    ]
     assert spoken == BUNDLED_SAMPLE.read_text(encoding="utf-8").split()
     assert 100_000 < manifest["duration_ms"] < 240_000

@@ -50,9 +50,7 @@ def test_clips_in_another_format_are_conformed() -> None:
 def test_sentence_timings_span_their_pieces() -> None:
     script = Script(
         "T",
-        (
-            Segment("paragraph", "a b. c", (Sentence("a b.", ("a", "b.")), Sentence("c", ("c",)))),
-        ),
+        (Segment("paragraph", "a b. c", (Sentence("a b.", ("a", "b.")), Sentence("c", ("c",)))),),
     )
     utterances = [Utterance(0, 0, "a", 0), Utterance(0, 0, "b.", 0), Utterance(0, 1, "c", 0)]
     timings = [Timing(0, 100), Timing(150, 300), Timing(700, 900)]

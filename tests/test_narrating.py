@@ -17,10 +17,14 @@ from article2podcast.scripting import script_article
 ARTICLE = Article("Head", (Block("paragraph", "Alpha beta gamma. Delta epsilon."),))
 
 
-def run(monkeypatch: pytest.MonkeyPatch, fault: str = "", voice: str | None = None) -> list[AudioSegment]:
+def run(
+    monkeypatch: pytest.MonkeyPatch, fault: str = "", voice: str | None = None
+) -> list[AudioSegment]:
     monkeypatch.setenv("ARTICLE2PODCAST_FAKE_FAULT", fault)
     script = script_article(ARTICLE)
-    return list(narrate(script, plan_utterances(script), "fake", VoiceSettings(voice=voice, rate=180)))
+    return list(
+        narrate(script, plan_utterances(script), "fake", VoiceSettings(voice=voice, rate=180))
+    )
 
 
 def test_one_clip_per_utterance_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +49,7 @@ def test_a_segment_that_keeps_crashing_the_engine_is_named(monkeypatch: pytest.M
 
 
 def test_a_silent_clip_is_an_error_not_a_hole(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(NarrationError, match="silence.*Alpha"):
+    with pytest.raises(NarrationError, match=r"silence.*Alpha"):
         run(monkeypatch, "silent:Alpha")
 
 

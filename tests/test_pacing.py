@@ -40,7 +40,9 @@ def test_pieces_of_a_long_sentence_get_the_short_clause_pause() -> None:
     article = Article("Head", (Block("paragraph", "alpha beta gamma, delta epsilon zeta eta."),))
     script = script_article(article, max_chars=20)
     body = [u for u in plan_utterances(script, PAUSES) if u.segment == 2]
-    assert [u.pause_before_ms for u in body] == [PAUSES.after_title] + [PAUSES.clause] * (len(body) - 1)
+    assert [u.pause_before_ms for u in body] == [PAUSES.after_title] + [PAUSES.clause] * (
+        len(body) - 1
+    )
     assert len(body) > 1
 
 

@@ -39,7 +39,10 @@ def test_single_newlines_separate_long_paragraphs() -> None:
 
 
 def test_hard_wrapped_paragraphs_are_joined() -> None:
-    text = "Title\n\nThis paragraph was wrapped\nat a narrow width by an editor.\n\nA second one\nalso wrapped.\n"
+    text = (
+        "Title\n\nThis paragraph was wrapped\nat a narrow width by an editor.\n\n"
+        "A second one\nalso wrapped.\n"
+    )
     article = parse(text)
     assert [b.text for b in article.blocks] == [
         "This paragraph was wrapped at a narrow width by an editor.",
@@ -48,7 +51,9 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
 
 
 def test_quote_and_list_markers_are_recognised() -> None:
-    text = "Title\n\n> To be or not to be.\n> That is the question.\n\n- first item\n- second item\n"
+    text = (
+        "Title\n\n> To be or not to be.\n> That is the question.\n\n- first item\n- second item\n"
+    )
     article = parse(text)
     assert article.blocks == (
         Block("quote", "To be or not to be. That is the question."),

@@ -67,8 +67,31 @@ def test_no_utterance_exceeds_the_bound() -> None:
 # Words, spaces, punctuation and line breaks; no list or quote markers, which are not words.
 article_text = st.lists(
     st.sampled_from(
-        ["ab", "Cd", "Mr.", "U.S.", "e.g.", "3.5", "x", " ", " ", "\n", "\n\n", ".", ",", "!",
-         "?", '"', "'", "“", "”", "—", "…", "\t", ";"]
+        [
+            "ab",
+            "Cd",
+            "Mr.",
+            "U.S.",
+            "e.g.",
+            "3.5",
+            "x",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            ".",
+            ",",
+            "!",
+            "?",
+            '"',
+            "'",
+            "“",
+            "”",
+            "—",
+            "…",
+            "\t",
+            ";",
+        ]
     ),
     max_size=80,
 ).map("".join)

@@ -16,14 +16,26 @@ from article2podcast.sentences import split_long, split_sentences
         ("Mr. Smith met Dr. Jones.", ["Mr. Smith met Dr. Jones."]),
         ("It costs 3.5 dollars. Cheap.", ["It costs 3.5 dollars.", "Cheap."]),
         ("He met J. R. Tolkien there.", ["He met J. R. Tolkien there."]),
-        ("She lives in the U.S. The rest is history.", ["She lives in the U.S.", "The rest is history."]),
+        (
+            "She lives in the U.S. The rest is history.",
+            ["She lives in the U.S.", "The rest is history."],
+        ),
         ("The U.S. Senate voted.", ["The U.S. Senate voted."]),
-        ("We met at 8 a.m. on Sept. 15 in St. Louis.", ["We met at 8 a.m. on Sept. 15 in St. Louis."]),
-        ('"We are shocked," Teigen wrote. "We were never able."', ['"We are shocked," Teigen wrote.', '"We were never able."']),
+        (
+            "We met at 8 a.m. on Sept. 15 in St. Louis.",
+            ["We met at 8 a.m. on Sept. 15 in St. Louis."],
+        ),
+        (
+            '"We are shocked," Teigen wrote. "We were never able."',
+            ['"We are shocked," Teigen wrote.', '"We were never able."'],
+        ),
         ("“Why?” she asked. Nobody knew.", ["“Why?” she asked.", "Nobody knew."]),
         ("Apples, pears, etc. are fruit.", ["Apples, pears, etc. are fruit."]),
         ("Wait... What? Really!", ["Wait...", "What?", "Really!"]),
-        ("It ended in 2020. In 2021 it began again.", ["It ended in 2020.", "In 2021 it began again."]),
+        (
+            "It ended in 2020. In 2021 it began again.",
+            ["It ended in 2020.", "In 2021 it began again."],
+        ),
         ("No final stop", ["No final stop"]),
     ],
 )
@@ -56,7 +68,7 @@ def test_short_sentences_are_left_alone() -> None:
 
 
 text_strategy = st.lists(
-    st.sampled_from(list("abcXYZ .,;:!?\"'“”—-…\n\t123") + ["Mr.", "U.S.", "e.g.", "   "]),
+    st.sampled_from([*list("abcXYZ .,;:!?\"'“”—-…\n\t123"), "Mr.", "U.S.", "e.g.", "   "]),
     max_size=400,
 ).map("".join)
 

@@ -26,7 +26,6 @@ def render_vtt(cues: Iterable[tuple[Timing, str]]) -> str:
     """The WebVTT file for `cues` (timing, sentence), numbered from 1."""
     blocks = ["WEBVTT"]
     for number, (timing, text) in enumerate(cues, start=1):
-        blocks.append(
-            f"{number}\n{timestamp(timing.start_ms)} --> {timestamp(timing.end_ms)}\n{cue_text(text)}"
-        )
+        span = f"{timestamp(timing.start_ms)} --> {timestamp(timing.end_ms)}"
+        blocks.append(f"{number}\n{span}\n{cue_text(text)}")
     return "\n\n".join(blocks) + "\n"

@@ -12,13 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.resources import files
+from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
 from .narrating import list_voices
-from .producing import Episode, make_plan, output_path, plan_manifest, produce
+from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .scripting import DEFAULT_SHOW
 from .settings import DEFAULT_RATE, Settings
 
@@ -69,9 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--plan", action="store_true", help="print the manifest of what would be read; no audio"
     )
     parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
-    parser.add_argument(
-        "--sample", action="store_true", help="narrate the bundled sample article"
-    )
+    parser.add_argument("--sample", action="store_true", help="narrate the bundled sample article")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
@@ -118,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
             raise InputError("give either an article or --sample, not both")
         args.input = str(files("article2podcast") / "data" / "john-legend.txt")
     if args.input is None:
-        raise InputError(f"no article given; name a .txt or .md file, '-' for stdin, or --sample")
+        raise InputError("no article given; name a .txt or .md file, '-' for stdin, or --sample")
     plan = make_plan(args.input, settings)
     if args.plan:
         json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
@@ -131,7 +130,9 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _produce_with_progress(plan, destination, settings, *, quiet: bool) -> Episode:  # type: ignore[no-untyped-def]
+def _produce_with_progress(
+    plan: Plan, destination: Path, settings: Settings, *, quiet: bool
+) -> Episode:
     from tqdm import tqdm
 
     show_bar = not quiet and sys.stderr.isatty()

@@ -1,11 +1,11 @@
 """The exceptions article2podcast raises; the CLI turns each into one line and an exit code.
 
-    Article2PodcastError            anything we report to the user (exit 1)
-    ├── InputError                  the article or the command line is unusable (exit 2)
-    │   └── UnknownVoiceError       a voice id the engine does not have (exit 2)
-    ├── MissingDependencyError      a system program or library is missing (exit 3)
-    ├── NarrationError              the engine failed on a segment, even after a retry
-    └── ExportError                 encoding or writing the episode failed
+Article2PodcastError            anything we report to the user (exit 1)
+├── InputError                  the article or the command line is unusable (exit 2)
+│   └── UnknownVoiceError       a voice id the engine does not have (exit 2)
+├── MissingDependencyError      a system program or library is missing (exit 3)
+├── NarrationError              the engine failed on a segment, even after a retry
+└── ExportError                 encoding or writing the episode failed
 """
 
 from __future__ import annotations

@@ -8,11 +8,12 @@ stops the episode with a message naming the segment, rather than leaving a hole 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -61,7 +62,10 @@ class EngineProcess:
     def start(self) -> None:
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
-            target=_serve, args=(self.engine_name, child), daemon=True, name="article2podcast-engine"
+            target=_serve,
+            args=(self.engine_name, child),
+            daemon=True,
+            name="article2podcast-engine",
         )
         self._process.start()
         child.close()
@@ -97,10 +101,8 @@ class EngineProcess:
 
     def stop(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
                 self._conn.send(None)
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                pass
             self._conn.close()
             self._conn = None
         if self._process is not None:
@@ -184,7 +186,7 @@ def narrate(
     engine_name: str,
     settings: VoiceSettings,
     on_clip: Callable[[], None] = lambda: None,
-) -> Iterator[AudioSegment]:
+) -> Generator[AudioSegment, None, None]:
     """Yield one checked clip per utterance, in order (an empty clip where there is no word)."""
     with EngineProcess(engine_name) as engine:
         check_voice(engine, settings)

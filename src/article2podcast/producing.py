@@ -1,6 +1,6 @@
 """Producing an episode: the pipeline from an article to an MP3 with its captions and manifest.
 
-    read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into place
+read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into place
 """
 
 from __future__ import annotations

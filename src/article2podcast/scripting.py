@@ -31,7 +31,9 @@ def script_article(
     segments = [_segment("intro", intro_text(show, article.title_in_text), max_chars)]
     if article.title_in_text:
         segments.append(_segment("title", article.title, max_chars))
-    segments.extend(_segment(_segment_kind(block), block.text, max_chars) for block in article.blocks)
+    segments.extend(
+        _segment(_segment_kind(block), block.text, max_chars) for block in article.blocks
+    )
     segments.append(_segment("outro", outro_text(show), max_chars))
     return Script(title=article.title, segments=tuple(s for s in segments if s.sentences))
 

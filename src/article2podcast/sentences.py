@@ -10,20 +10,20 @@ import re
 
 # Words that end with a full stop without ending the sentence ("Mr. Smith", "Sept. 15").
 TITLES = frozenset(
-    "mr mrs ms mx dr prof sr jr st mt ft gen gov sen rep lt col capt cmdr sgt rev hon pres "
-    "supt det insp messrs mme mlle".split()
+    """mr mrs ms mx dr prof sr jr st mt ft gen gov sen rep lt col capt cmdr sgt rev hon
+    pres supt det insp messrs mme mlle""".split()
 )
 ABBREVIATIONS = TITLES | frozenset(
-    "vs v etc e.g i.e cf approx no nos vol vols fig figs p pp ch sec art est dept "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
-    "a.m p.m u.s u.k u.n".split()
+    """vs v etc e.g i.e cf approx no nos vol vols fig figs p pp ch sec art est dept jan feb
+    mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    a.m p.m u.s u.k u.n""".split()
 )
 # After an abbreviation or an initial, these words show that a new sentence has begun
 # ("... in the U.S. The next day ...").
 SENTENCE_STARTERS = frozenset(
-    "the a an he she it they we i you his her its their our this that these those there "
-    "but and so yet or in on at for if when while after before as then now still however "
-    "meanwhile also what why how who".split()
+    """the a an he she it they we i you his her its their our this that these those there
+    but and so yet or in on at for if when while after before as then now still however
+    meanwhile also what why how who""".split()
 )
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
@@ -35,8 +35,10 @@ _LAST_WORD = re.compile(r"(\S+)$")
 _CLAUSE_TIERS = (
     re.compile(r"(?<=[;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+"),
     re.compile(r"(?<=,)\s+"),
-    re.compile(r"\s+(?=(?:and|but|or|nor|so|yet|because|although|though|while|which|who|"
-               r"whereas|when|where|that)\s)"),
+    re.compile(
+        r"\s+(?=(?:and|but|or|nor|so|yet|because|although|though|while|which|who|"
+        r"whereas|when|where|that)\s)"
+    ),
     re.compile(r"\s+"),
 )
 
@@ -111,9 +113,7 @@ def split_long(sentence: str, max_chars: int) -> list[str]:
     return pieces
 
 
-def _best_cut(
-    text: str, pos: int, *, lo: int, hi: int, target: int
-) -> tuple[int, int] | None:
+def _best_cut(text: str, pos: int, *, lo: int, hi: int, target: int) -> tuple[int, int] | None:
     """The whitespace span (relative to `pos`) starting in [lo, hi] of the best tier, nearest
     `target`."""
     lo = max(lo, 1)

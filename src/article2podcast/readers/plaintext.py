@@ -26,7 +26,9 @@ def parse_plaintext(text: str, fallback_title: str, source: str = "") -> Article
         return Article(title=fallback_title, blocks=(), title_in_text=False, source=source)
     first_line = blocks[0][0]
     stands_alone = len(blocks[0]) == 1
-    if len(first_line) <= _TITLE_MAX_CHARS and (stands_alone or not _SENTENCE_END.search(first_line)):
+    if len(first_line) <= _TITLE_MAX_CHARS and (
+        stands_alone or not _SENTENCE_END.search(first_line)
+    ):
         title, title_in_text = first_line, True
         body = blocks[1:] if stands_alone else [blocks[0][1:], *blocks[1:]]
     else:
@@ -36,9 +38,7 @@ def parse_plaintext(text: str, fallback_title: str, source: str = "") -> Article
     parsed: list[Block] = []
     for block_lines in body:
         parsed.extend(_parse_block(block_lines, wrapped))
-    return Article(
-        title=title, blocks=tuple(parsed), title_in_text=title_in_text, source=source
-    )
+    return Article(title=title, blocks=tuple(parsed), title_in_text=title_in_text, source=source)
 
 
 def _split_blocks(lines: list[str]) -> list[list[str]]:
