@@ -8,8 +8,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,31 @@ def test_the_console_script_is_installed_and_runs_the_same_cli(run_cli) -> None:
     assert done.returncode == 0
     assert done.stdout == run_cli("--version").stdout
     assert done.stdout.startswith("article2podcast ")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_an_interrupt_leaves_no_partial_episode_and_the_old_one_intact(
+    short_article, tmp_path, signum
+) -> None:
+    episode = tmp_path / "ep.mp3"
+    episode.write_bytes(b"the good old episode")
+    hanging = tmp_path.parent / f"{tmp_path.name}-hanging"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "article2podcast", short_article, "-o", episode, *FAKE],
+        env={
+            **os.environ,
+            "ARTICLE2PODCAST_FAKE_FAULT": "hang:Alvarez",
+            "ARTICLE2PODCAST_FAKE_STATE": str(hanging),
+        },
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    while not hanging.exists():  # narration is under way, stuck on the second paragraph
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    assert stdout == ""
+    assert process.returncode == 130
+    assert stderr == "article2podcast: interrupted; no episode was written\n"
+    assert episode.read_bytes() == b"the good old episode"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ep.mp3", "library.txt"]

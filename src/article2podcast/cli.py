@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from importlib.resources import files
@@ -88,6 +89,8 @@ def _rate(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _run(args)
     except Article2PodcastError as exc:
@@ -104,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set ARTICLE2PODCAST_DEBUG=1 to see the traceback, and please report it)"
         )
         return EXIT_FAILURE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -140,12 +140,15 @@ def _serve(engine_name: str, conn: Connection) -> None:
             return
         try:
             attribute = getattr(engine, request.method)
-            result = attribute(*request.args) if callable(attribute) else attribute
-            conn.send(("ok", result))
+            answer = ("ok", attribute(*request.args) if callable(attribute) else attribute)
         except Article2PodcastError as exc:
-            conn.send(("error", exc))
+            answer = ("error", exc)
         except Exception as exc:  # anything else the engine raises: report, don't die
-            conn.send(("error", EngineFailure(f"{type(exc).__name__}: {exc}")))
+            answer = ("error", EngineFailure(f"{type(exc).__name__}: {exc}"))
+        try:
+            conn.send(answer)
+        except OSError:
+            return  # the producer has gone (finished, interrupted or killed)
 
 
 def _answer_forever(conn: Connection, error: Exception) -> None:

@@ -3,7 +3,8 @@
 Faults can be injected through the ARTICLE2PODCAST_FAKE_FAULT environment variable, a
 comma-separated list of KIND:WORD, where KIND is `crash` (the process dies), `crash-once`
 (dies the first time only, remembered in a file named by ARTICLE2PODCAST_FAKE_STATE), `hang`
-or `silent` (returns silence), applied to any utterance containing WORD.
+(never answers; touches that file first, if named) or `silent` (returns silence), applied to
+any utterance containing WORD.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class FakeEngine:
                     state.touch()
                     os._exit(70)
             if kind == "hang":
+                if "ARTICLE2PODCAST_FAKE_STATE" in os.environ:
+                    Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"]).touch()  # "I am hanging"
                 time.sleep(3600)
             if kind == "silent":
                 return True
