@@ -19,6 +19,7 @@ from typing import NoReturn
 from . import __version__
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
+from .naming import DEFAULT_FOLDER
 from .narrating import list_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .scripting import DEFAULT_SHOW
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         "input", nargs="?", metavar="INPUT", help="the article: a .txt or .md file, or - for stdin"
     )
     parser.add_argument("-o", "--output", metavar="OUTPUT", help="the episode file (.mp3)")
+    parser.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        default=str(DEFAULT_FOLDER),
+        help=f"folder for the default name <slug-of-title>.mp3 (default {DEFAULT_FOLDER})",
+    )
     parser.add_argument("--voice", metavar="ID", help="voice id or name (see --voices)")
     parser.add_argument(
         "--rate",
@@ -132,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
         print()
         return EXIT_OK
-    destination = output_path(args.output, plan)
+    destination = output_path(args.output, plan, default_folder=Path(args.output_dir))
     episode = _produce_with_progress(plan, destination, settings, quiet=args.quiet)
     if not args.quiet:
         print(_summary(episode))

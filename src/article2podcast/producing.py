@@ -72,11 +72,22 @@ def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     return build_manifest(plan.script, None, duration_ms=None, details=_details(plan, settings))
 
 
-def output_path(requested: str | None, plan: Plan) -> Path:
-    """Where the episode goes; checks that it can be written there, before any work is done."""
+def output_path(
+    requested: str | None, plan: Plan, default_folder: Path = DEFAULT_FOLDER
+) -> Path:
+    """Where the episode goes; checks that it can be written there, before any work is done.
+
+    Without a requested path: `<slug-of-title>.mp3` in `default_folder`, which is created.
+    """
     if requested is None:
-        DEFAULT_FOLDER.mkdir(parents=True, exist_ok=True)
-        return DEFAULT_FOLDER / f"{slugify(plan.script.title)}.mp3"
+        try:
+            default_folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the output folder {default_folder} ({exc.strerror}); "
+                "choose another with --output-dir or -o"
+            ) from exc
+        return default_folder / f"{slugify(plan.script.title)}.mp3"
     path = Path(requested)
     if path.suffix.lower() != ".mp3":
         raise InputError(f"-o {requested}: the episode must be an .mp3 file; end the name in .mp3")
