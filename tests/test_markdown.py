@@ -52,3 +52,18 @@ def test_a_second_level_one_heading_is_a_subheading() -> None:
     article = parse_markdown("# One\n\n# Two\n\nText.", "F", "a.md")
     assert article.title == "One"
     assert article.blocks[0] == Block("heading", "Two")
+
+
+def test_inline_html_and_images_separate_words() -> None:
+    article = parse_markdown(
+        "# T\n\nFirst line<br>second line. Look![logo](l.png)here.", "F", "a.md"
+    )
+    assert article.blocks == (Block("paragraph", "First line second line. Look here."),)
+
+
+def test_front_matter_is_not_read() -> None:
+    article = parse_markdown(
+        "---\ntitle: Hello\ndate: 2024-01-01\n---\n# Real\n\nBody.", "F", "a.md"
+    )
+    assert article.title == "Real"
+    assert article.blocks == (Block("paragraph", "Body."),)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,6 +60,15 @@ def test_every_word_of_the_sample_is_spoken_once_in_order() -> None:
     assert body_words(script) == text.split()
 
 
+def test_sentences_without_words_are_not_narrated() -> None:
+    article = Article(
+        "Head", (Block("paragraph", "* * *"), Block("paragraph", "Real. …"), Block("quote", "😀"))
+    )
+    segments = script_article(article).segments
+    assert [s.kind for s in segments] == ["intro", "title", "paragraph", "outro"]
+    assert [t.text for t in segments[2].sentences] == ["Real."]
+
+
 def test_no_utterance_exceeds_the_bound() -> None:
     article = Article("Head", (Block("paragraph", "word, " * 500),))
     script = script_article(article, max_chars=120)
@@ -103,3 +114,29 @@ def test_every_word_of_any_text_article_is_spoken_once_in_order(body: str) -> No
     article = parse(text, ".txt", "F", "a.txt")
     script = script_article(article, max_chars=40)
     assert body_words(script) == text.split()
+
+
+MARKER = re.compile(r"^(?:[-*•>]|\d{1,3}[.)])$")
+marked_text = st.lists(
+    st.sampled_from(["ab", "Cd", "5.", "12)", "- ", "* ", "> ", ">", " ", "\n", "\n\n", ".", ","]),
+    max_size=60,
+).map("".join)
+
+
+@given(marked_text)
+def test_only_list_and_quote_markers_are_ever_left_out(body: str) -> None:
+    """Every word is said in order; what is not said is a list bullet or a quote marker."""
+    text = "Headline\n\n" + body
+    said = [
+        w.lstrip(">") or ">" for w in body_words(script_article(parse(text, ".txt", "F", "a.txt")))
+    ]
+    written = [w.lstrip(">") or ">" for w in text.split()]
+    position = 0
+    for word in said:
+        skipped = []
+        while written[position] != word:
+            skipped.append(written[position])
+            position += 1
+        assert all(MARKER.match(w) for w in skipped), (skipped, word)
+        position += 1
+    assert all(MARKER.match(w) for w in written[position:])

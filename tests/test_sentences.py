@@ -37,6 +37,12 @@ from article2podcast.sentences import split_long, split_sentences
             ["It ended in 2020.", "In 2021 it began again."],
         ),
         ("No final stop", ["No final stop"]),
+        ("The book costs $3.50. Buy it.", ["The book costs $3.50.", "Buy it."]),
+        ("Version 2.0. Released today.", ["Version 2.0.", "Released today."]),
+        ("It's 10 a.m. I'm late.", ["It's 10 a.m.", "I'm late."]),
+        ("I live on Main St. The house is blue.", ["I live on Main St.", "The house is blue."]),
+        ("We prayed at St. Paul's.", ["We prayed at St. Paul's."]),
+        ("See https://example.com/a.b. Then go.", ["See https://example.com/a.b.", "Then go."]),
     ],
 )
 def test_sentences_are_split_where_a_reader_would(text: str, expected: list[str]) -> None:

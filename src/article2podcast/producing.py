@@ -72,9 +72,7 @@ def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     return build_manifest(plan.script, None, duration_ms=None, details=_details(plan, settings))
 
 
-def output_path(
-    requested: str | None, plan: Plan, default_folder: Path = DEFAULT_FOLDER
-) -> Path:
+def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAULT_FOLDER) -> Path:
     """Where the episode goes; checks that it can be written there, before any work is done.
 
     Without a requested path: `<slug-of-title>.mp3` in `default_folder`, which is created.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import Article, Block, Script, Segment, SegmentKind, Sentence
 from .sentences import split_long, split_sentences
+from .speakable import has_words
 
 # espeak-ng reads long utterances well, but pyttsx3 crashes near 16,000 characters and a pause
 # at a clause boundary sounds better than a breathless 600-character run.
@@ -60,5 +61,6 @@ def _segment(kind: SegmentKind, text: str, max_chars: int) -> Segment:
     sentences = tuple(
         Sentence(text=sentence, pieces=tuple(split_long(sentence, max_chars)))
         for sentence in split_sentences(text)
+        if has_words(sentence)  # a "* * *" or an emoji alone has nothing to say
     )
     return Segment(kind=kind, text=" ".join(text.split()), sentences=sentences)

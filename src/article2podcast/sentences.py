@@ -10,11 +10,12 @@ import re
 
 # Words that end with a full stop without ending the sentence ("Mr. Smith", "Sept. 15").
 TITLES = frozenset(
-    """mr mrs ms mx dr prof sr jr st mt ft gen gov sen rep lt col capt cmdr sgt rev hon
+    """mr mrs ms mx dr prof sr jr mt ft gen gov sen rep lt col capt cmdr sgt rev hon
     pres supt det insp messrs mme mlle""".split()
 )
 ABBREVIATIONS = TITLES | frozenset(
-    """vs v etc e.g i.e cf approx no nos vol vols fig figs p pp ch sec art est dept jan feb
+    # "St." is Saint before a name but Street at the end of a sentence.
+    """st vs v etc e.g i.e cf approx no nos vol vols fig figs p pp ch sec art est dept jan feb
     mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     a.m p.m u.s u.k u.n""".split()
 )
@@ -29,6 +30,7 @@ SENTENCE_STARTERS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
 _NEXT_WORD = re.compile(r"\s+([\"'“‘(\[]*)(\S*)")
 _LAST_WORD = re.compile(r"(\S+)$")
+_APOSTROPHE = re.compile(r"['’]")
 
 # Places to split a long sentence, best first: after a semicolon, colon or dash; after a
 # comma; before a conjunction; at any space.
@@ -79,9 +81,12 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if token in TITLES:
         return False  # "Dr. Smith" never ends a sentence
     is_initial = len(token) == 1 and token.isalpha()
-    is_dotted = "." in token and all(len(p) <= 2 for p in token.split("."))  # U.S, e.g, a.m
+    parts = token.split(".")
+    is_dotted = len(parts) > 1 and all(p.isalpha() and len(p) <= 2 for p in parts)  # U.S, e.g
     if token in ABBREVIATIONS or is_initial or is_dotted:
-        return word.lower().strip("\"'”’,;:") in SENTENCE_STARTERS
+        # "It's", "I'm" start sentences as "It" and "I" do.
+        starter = _APOSTROPHE.split(word.lower().strip("\"'”’,;:"))[0]
+        return starter in SENTENCE_STARTERS
     return True
 
 

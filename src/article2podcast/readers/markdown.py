@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -10,11 +12,13 @@ from ..model import Article, Block, BlockKind
 # Inline tokens whose content is read aloud; images, HTML and code fences are not.
 _READ_INLINE = {"text", "code_inline"}
 _BREAKS = {"softbreak", "hardbreak"}
+# YAML (---) or TOML (+++) front matter at the top of a static-site page: metadata, not prose.
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n\1[ \t]*(\n|\Z)", re.DOTALL)
 
 
 def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
     """Read an article from Markdown: the first level-1 heading is the headline."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tokens = MarkdownIt("commonmark").enable("table").parse(_FRONT_MATTER.sub("", text, count=1))
     title: str | None = None
     blocks: list[Block] = []
     quote_depth = 0
@@ -58,7 +62,7 @@ def _inline_text(token: Token) -> str:
     for child in token.children or ():
         if child.type in _READ_INLINE:
             parts.append(child.content)
-        elif child.type in _BREAKS:
-            parts.append(" ")
+        elif child.type in _BREAKS or child.type in ("image", "html_inline"):
+            parts.append(" ")  # "line<br>next", "see![logo](l.png)here" are separate words
         # Images (alt text), raw HTML and link targets are not read.
     return " ".join("".join(parts).split())

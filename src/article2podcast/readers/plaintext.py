@@ -10,35 +10,28 @@ from ..model import Article, Block
 _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 14
 _SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’)\]]*$")
-_LIST_MARKER = re.compile(r"^(?:[-*•–]|\d{1,3}[.)])\s+")
+_LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")
 _QUOTE_MARKER = re.compile(r"^>\s?")
-# Lines at most this long in a file whose paragraphs are blank-line separated are taken as
-# hard-wrapped: a single newline there continues the paragraph.
+# A block of several lines, none longer than this, is a hard-wrapped paragraph: its line
+# breaks are not paragraph breaks.
 _WRAPPED_LINE_MAX = 100
 _TITLE_MAX_CHARS = 200
+# Short heading-like lines in a row are a list, not subheadings, from this many on (or after
+# a line ending with a colon).
+_LIST_RUN = 3
 
 
 def parse_plaintext(text: str, fallback_title: str, source: str = "") -> Article:
     """Read an article from plain text in the shape of the bundled sample."""
-    lines = [line.strip() for line in text.split("\n")]
-    blocks = _split_blocks(lines)
-    if not blocks:
-        return Article(title=fallback_title, blocks=(), title_in_text=False, source=source)
-    first_line = blocks[0][0]
-    stands_alone = len(blocks[0]) == 1
-    if len(first_line) <= _TITLE_MAX_CHARS and (
-        stands_alone or not _SENTENCE_END.search(first_line)
-    ):
-        title, title_in_text = first_line, True
-        body = blocks[1:] if stands_alone else [blocks[0][1:], *blocks[1:]]
-    else:
-        title, body, title_in_text = fallback_title, blocks, False
-    has_blank_lines = len(blocks) > 1
-    wrapped = has_blank_lines and max(len(line) for line in lines) <= _WRAPPED_LINE_MAX
-    parsed: list[Block] = []
-    for block_lines in body:
-        parsed.extend(_parse_block(block_lines, wrapped))
-    return Article(title=title, blocks=tuple(parsed), title_in_text=title_in_text, source=source)
+    blocks = _split_blocks([line.strip() for line in text.split("\n")])
+    title, body = _take_title(blocks)
+    parsed = [block for lines in body for block in _parse_block(lines)]
+    return Article(
+        title=title or fallback_title,
+        blocks=tuple(_lists_from_heading_runs(parsed)),
+        title_in_text=title is not None,
+        source=source,
+    )
 
 
 def _split_blocks(lines: list[str]) -> list[list[str]]:
@@ -55,32 +48,61 @@ def _split_blocks(lines: list[str]) -> list[list[str]]:
     return blocks
 
 
-def _parse_block(lines: list[str], wrapped: bool) -> list[Block]:
+def _take_title(blocks: list[list[str]]) -> tuple[str | None, list[list[str]]]:
+    """The headline (the first line, when it looks like one) and the blocks after it."""
+    if not blocks or len(blocks[0][0]) > _TITLE_MAX_CHARS:
+        return None, blocks
+    first = blocks[0]
+    if len(first) == 1:
+        return first[0], blocks[1:]
+    if not _is_wrapped(first) and not _SENTENCE_END.search(first[0]):
+        return first[0], [first[1:], *blocks[1:]]
+    return None, blocks  # the file opens with a paragraph
+
+
+def _parse_block(lines: list[str]) -> list[Block]:
     if all(_QUOTE_MARKER.match(line) for line in lines):
         inner = [_QUOTE_MARKER.sub("", line) for line in lines]
         return [Block("quote", _join(inner))] if any(inner) else []
-    if any(_LIST_MARKER.match(line) for line in lines):
+    if _LIST_MARKER.match(lines[0]):
         return _parse_list(lines)
     if len(lines) == 1 and _is_heading(lines[0]):
         return [Block("heading", lines[0])]
-    if wrapped:
+    if _is_wrapped(lines):
         return [Block("paragraph", _join(lines))]
-    return [_paragraph_or_heading(line) for line in lines]
+    # Long lines with single line breaks: one paragraph (or subheading) per line.
+    return [Block("heading" if _is_heading(line) else "paragraph", line) for line in lines]
 
 
 def _parse_list(lines: list[str]) -> list[Block]:
     items: list[list[str]] = []
     for line in lines:
         marker = _LIST_MARKER.match(line)
-        if marker or not items:
-            items.append([line[marker.end() :] if marker else line])
+        if marker:
+            items.append([line[marker.end() :]])
         else:
             items[-1].append(line)  # a wrapped continuation of the item
     return [Block("list_item", _join(item)) for item in items if _join(item)]
 
 
-def _paragraph_or_heading(line: str) -> Block:
-    return Block("heading", line) if _is_heading(line) else Block("paragraph", line)
+def _lists_from_heading_runs(blocks: list[Block]) -> list[Block]:
+    """Turn runs of subheadings that are really a list (one item per line) into list items."""
+    result = list(blocks)
+    start = 0
+    while start < len(result):
+        end = start
+        while end < len(result) and result[end].kind == "heading":
+            end += 1
+        introduced = start > 0 and result[start - 1].text.endswith(":")
+        if end - start >= _LIST_RUN or (end > start and introduced):
+            for i in range(start, end):
+                result[i] = Block("list_item", result[i].text)
+        start = max(end, start + 1)
+    return result
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    return len(lines) > 1 and all(len(line) <= _WRAPPED_LINE_MAX for line in lines)
 
 
 def _is_heading(line: str) -> bool:
