@@ -13,6 +13,11 @@ from article2podcast.scripting import script_article
 from conftest import BUNDLED_SAMPLE
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` that have something to say (a letter or a digit)."""
+    return [w for w in text.split() if any(c.isalnum() for c in w)]
+
+
 def body_words(script):  # type: ignore[no-untyped-def]
     """The words the narrator says between the intro and the outro (headline included)."""
     return [
@@ -20,7 +25,7 @@ def body_words(script):  # type: ignore[no-untyped-def]
         for segment in script.segments[1:-1]
         for sentence in segment.sentences
         for piece in sentence.pieces
-        for word in piece.split()
+        for word in words(piece)
     ]
 
 
@@ -57,7 +62,7 @@ def test_block_quotes_and_quoted_paragraphs_are_quotes() -> None:
 def test_every_word_of_the_sample_is_spoken_once_in_order() -> None:
     text = BUNDLED_SAMPLE.read_text(encoding="utf-8")
     script = script_article(parse(text, ".txt", "F", "sample.txt"))
-    assert body_words(script) == text.split()
+    assert body_words(script) == words(text)
 
 
 def test_sentences_without_words_are_not_narrated() -> None:
@@ -113,7 +118,7 @@ def test_every_word_of_any_text_article_is_spoken_once_in_order(body: str) -> No
     text = "Headline\n\n" + body
     article = parse(text, ".txt", "F", "a.txt")
     script = script_article(article, max_chars=40)
-    assert body_words(script) == text.split()
+    assert body_words(script) == words(text)
 
 
 MARKER = re.compile(r"^(?:[-*•>]|\d{1,3}[.)])$")
@@ -130,7 +135,7 @@ def test_only_list_and_quote_markers_are_ever_left_out(body: str) -> None:
     said = [
         w.lstrip(">") or ">" for w in body_words(script_article(parse(text, ".txt", "F", "a.txt")))
     ]
-    written = [w.lstrip(">") or ">" for w in text.split()]
+    written = [w.lstrip(">") or ">" for w in text.split() if w.lstrip(">") == "" or words(w)]
     position = 0
     for word in said:
         skipped = []
