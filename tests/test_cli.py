@@ -9,13 +9,16 @@ import itertools
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
 
+from article2podcast import __version__ as VERSION
 from conftest import BUNDLED_SAMPLE, SHORT_ARTICLE, ffprobe, parse_vtt
 
 FAKE = ("--engine", "fake")
@@ -40,6 +43,22 @@ def test_an_episode_and_its_sidecars_are_written_to_audio_slug(
     assert sorted(p.name for p in episode.parent.iterdir()) == sorted(
         [episode.name, episode.with_suffix(".vtt").name, episode.with_suffix(".json").name]
     ), "no temporary files are left behind"
+
+
+def test_producing_again_replaces_the_episode_but_another_article_gets_its_own(
+    run_cli, short_article, tmp_path
+) -> None:
+    assert run_cli(short_article, *FAKE).returncode == 0
+    assert run_cli(short_article, *FAKE).returncode == 0
+    other = tmp_path / "other.txt"
+    other.write_text(SHORT_ARTICLE.replace("at Midnight", "at Midnight!"), encoding="utf-8")
+    done = run_cli(other, *FAKE)
+    assert done.returncode == 0
+    slug = "small-town-library-opens-its-doors-at-midnight"
+    assert sorted(p.name for p in (tmp_path / "audio").glob("*.mp3")) == [
+        f"{slug}-2.mp3",
+        f"{slug}.mp3",
+    ]
 
 
 def test_output_names_the_episode_and_its_sidecars(run_cli, short_article, tmp_path) -> None:
@@ -190,6 +209,34 @@ def test_the_episode_is_a_real_mp3_with_tags(run_cli, short_article, tmp_path) -
     assert tags["album"] == "article2podcast"
     assert tags["genre"] == "Podcast"
     assert "library.txt" in tags["comment"]
+
+
+def test_the_tag_has_real_id3v23_frames_a_podcast_app_reads(run_cli, short_article, tmp_path):
+    assert run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE).returncode == 0
+    tag = ID3(tmp_path / "ep.mp3", translate=False)
+    assert tag.version == (2, 3, 0)
+    assert str(tag["COMM::eng"]) == "Read aloud from library.txt by article2podcast " + VERSION
+    assert str(tag["TCON"]) == "Podcast"
+    assert not tag.getall("TXXX")
+
+
+def test_outputs_are_as_readable_as_any_new_file(run_cli, short_article, tmp_path) -> None:
+    """Temporary files are private (0600); the episode must not stay so when renamed."""
+    old = os.umask(0o022)
+    try:
+        assert run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE).returncode == 0
+    finally:
+        os.umask(old)
+    for name in ("ep.mp3", "ep.vtt", "ep.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+def test_a_folder_where_a_sidecar_goes_is_refused_before_any_work(run_cli, short_article, tmp_path):
+    (tmp_path / "ep.vtt").mkdir()
+    done = run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE)
+    assert done.returncode == 2
+    assert "ep.vtt is a folder" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ep.vtt", "library.txt"]
 
 
 def test_the_console_script_is_installed_and_runs_the_same_cli(run_cli) -> None:

@@ -32,6 +32,14 @@ def test_cyrillic_in_a_legacy_encoding_is_not_read_as_cp1252() -> None:
     assert decode(text.encode("cp1251"), "a.txt") == text
 
 
+def test_short_french_in_cp1252_is_not_garbled() -> None:
+    assert decode("Ça va\n\nÉté à Paris.".encode("cp1252"), "a.txt") == "Ça va\n\nÉté à Paris."
+
+
+def test_terminal_colour_codes_are_dropped_not_refused() -> None:
+    assert decode(b"\x1b[1;31mRed\x1b[0m headline\n\nText.", "a.txt") == "Red headline\n\nText."
+
+
 def test_windows_line_ends_become_newlines() -> None:
     assert decode(b"Title\r\n\r\nBody.\r\n", "a.txt") == "Title\n\nBody.\n"
 

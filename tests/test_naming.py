@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from article2podcast.naming import SLUG_MAX_CHARS, sidecar, slugify
+from article2podcast.naming import SLUG_MAX_CHARS, default_episode_path, sidecar, slugify
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,19 @@ def test_long_slugs_are_cut_at_a_word_boundary() -> None:
 
 def test_sidecars_sit_beside_the_episode() -> None:
     assert sidecar(Path("audio/x.y.mp3"), ".vtt") == Path("audio/x.y.vtt")
+
+
+def test_the_default_name_is_the_slug_in_the_folder() -> None:
+    path = default_episode_path(Path("audio"), "Big News", "a", lambda p: False)
+    assert path == Path("audio/big-news.mp3")
+
+
+def test_a_name_taken_by_another_articles_episode_gets_a_number() -> None:
+    taken = {Path("audio/big-news.mp3"), Path("audio/big-news-2.mp3")}
+    path = default_episode_path(Path("audio"), "Big News", "a", lambda p: p in taken)
+    assert path == Path("audio/big-news-3.mp3")
+
+
+def test_a_title_without_latin_letters_is_named_after_its_file() -> None:
+    path = default_episode_path(Path("audio"), "Новости дня", "novosti", lambda p: False)
+    assert path == Path("audio/novosti.mp3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,18 @@ def test_a_clip_must_be_plausible_for_its_words(clip_ms: int, words: int, proble
     clip = Sine(300).to_audio_segment(clip_ms, volume=-10) if clip_ms else AudioSegment.empty()
     assert problem in clip_problem(clip, "word " * words, rate=180)
     assert bool(clip_problem(clip, "word " * words, rate=180)) == bool(problem)
+
+
+def test_a_url_read_letter_by_letter_is_not_too_long() -> None:
+    url = "https://www.example.com/reports/2023/annual/financial-results-and-outlook.pdf"
+    clip = Sine(300).to_audio_segment(18_000, volume=-10)
+    assert clip_problem(clip, f"Read the report at {url}.", rate=160) == ""
+
+
+def test_the_engines_scratch_files_are_removed_even_when_it_crashes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(NarrationError):
+        run(monkeypatch, "crash:Delta")
+    assert list(tmp_path.iterdir()) == []

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -35,10 +37,11 @@ _TIMEOUT_S_PER_CHAR = 0.1
 _MIN_DURATION_SHARE = 0.3
 _MAX_DURATION_FACTOR = 6.0
 _MAX_DURATION_SLACK_S = 3.0
+_CHARS_PER_SPELLED_WORD = 3
 _SILENT_DBFS = -60.0
 
 
-class EngineFailure(Exception):
+class EngineFailure(NarrationError):
     """The worker crashed, hung, or the engine raised something unexpected."""
 
 
@@ -56,21 +59,33 @@ class EngineProcess:
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._conn: Connection | None = None
+        self._scratch: str | None = None
         self.default_rate = 0
         self.start()
 
     def start(self) -> None:
+        # The engine's scratch files go in a folder the producer owns and removes, so that a
+        # worker that is killed or crashes leaves nothing behind.
+        self._scratch = tempfile.mkdtemp(prefix="article2podcast-engine-")
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=_serve,
-            args=(self.engine_name, child),
+            args=(self.engine_name, child, self._scratch),
             daemon=True,
             name="article2podcast-engine",
         )
         self._process.start()
         child.close()
         self._conn = parent
-        self.default_rate = self.call("default_rate", timeout=_START_TIMEOUT_S)
+        try:
+            self.default_rate = self.call("default_rate", timeout=_START_TIMEOUT_S)
+        except BaseException as exc:
+            self.stop()
+            if isinstance(exc, EngineFailure):
+                raise EngineFailure(
+                    f"the {self.engine_name} speech engine could not start: {exc}"
+                ) from exc
+            raise
 
     def call(self, method: str, *args: Any, timeout: float) -> Any:
         """Call `method` on the engine in the worker; our own errors come back as they were."""
@@ -111,6 +126,9 @@ class EngineProcess:
                 self._process.kill()
                 self._process.join()
             self._process = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def __enter__(self) -> EngineProcess:
         return self
@@ -119,8 +137,9 @@ class EngineProcess:
         self.stop()
 
 
-def _serve(engine_name: str, conn: Connection) -> None:
+def _serve(engine_name: str, conn: Connection, scratch: str) -> None:
     """The worker's loop: answer requests until told to stop (None) or the pipe closes."""
+    tempfile.tempdir = scratch
     # Ctrl-C reaches the whole process group; the producer decides, the worker just stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -214,16 +233,16 @@ def _narrate_checked(
 ) -> AudioSegment:
     problem = ""
     for attempt in range(ATTEMPTS):
-        if attempt:
-            engine.restart()
         try:
+            if attempt:
+                engine.restart()
             clip: AudioSegment = engine.call(
                 "synthesize",
                 text,
                 settings,
                 timeout=_BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text),
             )
-        except (EngineFailure, NarrationError) as exc:
+        except NarrationError as exc:  # a crash, a hang, or a clip the engine could not make
             problem = str(exc)
             continue
         problem = clip_problem(clip, text, rate)
@@ -239,16 +258,17 @@ def _narrate_checked(
 def clip_problem(clip: AudioSegment, text: str, rate: int) -> str:
     """What is wrong with `clip` as the reading of `text` at `rate` words per minute, or ''."""
     words = max(1, len(text.split()))
-    expected_s = words * 60.0 / rate
+    # Engines spell out what they cannot read as words (a URL, a code), letter by letter.
+    spelled_words = max(words, len(text) / _CHARS_PER_SPELLED_WORD)
     seconds = clip.duration_seconds
     if seconds <= 0:
         return "the engine returned no audio"
     if clip.dBFS < _SILENT_DBFS:
         return "the engine returned silence"
-    if seconds < _MIN_DURATION_SHARE * expected_s:
+    if seconds < _MIN_DURATION_SHARE * words * 60.0 / rate:
         return f"the clip lasts {seconds:.2f} s, too short for {words} words"
-    if seconds > _MAX_DURATION_FACTOR * expected_s + _MAX_DURATION_SLACK_S:
-        return f"the clip lasts {seconds:.2f} s, too long for {words} words"
+    if seconds > _MAX_DURATION_FACTOR * spelled_words * 60.0 / rate + _MAX_DURATION_SLACK_S:
+        return f"the clip lasts {seconds:.2f} s, too long for {len(text)} characters"
     return ""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,17 +17,19 @@ from typing import Any
 from . import __version__
 from .captions import render_vtt
 from .errors import ExportError, InputError
-from .exporting import Staging, Tags, encode_mp3, probe_duration_ms
+from .exporting import encode_mp3, probe_duration_ms
 from .manifest import build_manifest
 from .mixing import Mixer, PcmFormat, mix, sentence_timings
 from .model import Article, Script, Utterance, VoiceSettings
-from .naming import DEFAULT_FOLDER, sidecar, slugify
+from .naming import DEFAULT_FOLDER, default_episode_path, sidecar
 from .narrating import narrate
 from .pacing import plan_utterances
 from .programs import require
 from .readers import STDIN, read_article
 from .scripting import script_article
 from .settings import Settings
+from .staging import Staging
+from .tagging import Tags, write_id3
 
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150
@@ -85,7 +88,13 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
                 f"cannot create the output folder {default_folder} ({exc.strerror}); "
                 "choose another with --output-dir or -o"
             ) from exc
-        return default_folder / f"{slugify(plan.script.title)}.mp3"
+        source_name = "" if plan.article.source == STDIN else Path(plan.article.source).stem
+        return default_episode_path(
+            default_folder,
+            plan.script.title,
+            source_name,
+            lambda path: path.exists() and not _is_episode_of(path, plan.script.title),
+        )
     path = Path(requested)
     if path.suffix.lower() != ".mp3":
         raise InputError(f"-o {requested}: the episode must be an .mp3 file; end the name in .mp3")
@@ -100,7 +109,19 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
     for target in (path, sidecar(path, ".vtt"), sidecar(path, ".json")):
         if source != STDIN and target.exists() and target.samefile(source):
             raise InputError(f"-o {requested} would overwrite the article itself; choose another")
+        if target.is_dir():
+            raise InputError(f"-o {requested}: {target} is a folder; choose another name")
     return path
+
+
+def _is_episode_of(episode: Path, title: str) -> bool:
+    """Whether the episode at `episode` was made from an article with this title (its
+    manifest says so), so that producing it again may replace it."""
+    try:
+        manifest = json.loads(sidecar(episode, ".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("title") == title
 
 
 def produce(
@@ -120,7 +141,8 @@ def produce(
         pcm = mix(itertools.chain([first], clips), plan.utterances, mixer, settings.pauses.tail)
         with Staging() as staging:
             audio = staging.path_for(destination)  # staged first, renamed into place last
-            encode_mp3(pcm, mixer.format, audio, _tags(plan, settings), settings.bitrate)
+            encode_mp3(pcm, mixer.format, audio, settings.bitrate)
+            write_id3(audio, _tags(plan, settings))
             mixdown = mixer.mixdown()
             _verify_duration(audio, mixdown.duration_ms)
             timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)

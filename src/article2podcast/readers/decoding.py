@@ -21,7 +21,9 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # In Western text read as Windows-1252, non-ASCII letters are a small minority; text in
 # another single-byte encoding (Cyrillic cp1251, Greek...) read as cp1252 is mostly them.
-_MAX_NON_ASCII_LETTER_SHARE = 0.3
+_MAX_NON_ASCII_LETTER_SHARE = 0.5
+# Terminal colour codes (ESC [ ... m) in text copied from a terminal: markup, not binary.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def decode(data: bytes, name: str) -> str:
@@ -35,6 +37,7 @@ def decode(data: bytes, name: str) -> str:
         raise InputError(f"{name} is empty; give an article with some text in it")
     text = _decode_bytes(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _ANSI_ESCAPE.sub("", text)
     if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 100):
         raise InputError(f"{name} looks like a binary file, not text; give a .txt or .md article")
     text = _CONTROL.sub("", text)
