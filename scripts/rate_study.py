@@ -213,10 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     for rate, row in results.items():
         cells = [str(rate), f"{row['actual_wpm']:.0f}"]
         cells += [f"{row['articles'][a]['wer'] * 100:.1f}%" for a in articles]
+        sdi = "/".join(
+            str(sum(x[k] for x in row["articles"].values())) for k in ("sub", "del", "ins")
+        )
         cells += [
             f"{row['mean_wer'] * 100:.1f}%",
             f"{row['pooled_wer'] * 100:.1f}%",
-            f"{row['errors']} ({'/'.join(str(sum(x[k] for x in row['articles'].values())) for k in ('sub', 'del', 'ins'))})",
+            f"{row['errors']} ({sdi})",
         ]
         print("| " + " | ".join(cells) + " |")
     total_ref = sum(results[rates[0]]["articles"][a]["ref_tokens"] for a in articles)
