@@ -10,7 +10,7 @@ from conftest import ROOT
 
 def test_ruff_finds_nothing() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "scripts/bench.py"],
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "scripts"],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
