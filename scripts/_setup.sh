@@ -18,6 +18,10 @@ a2p_missing_tools() {
     if [ "$(uname -s)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q 'libespeak-ng\.so\.1'; then
         missing+=(libespeak-ng1)
     fi
+    # The generated cover's typeface (accented and Cyrillic headlines).
+    if [ "$(uname -s)" = Linux ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then
+        missing+=(fonts-dejavu-core)
+    fi
     printf '%s\n' "${missing[@]}"
 }
 
@@ -44,7 +48,7 @@ a2p_install_system_packages() {
             a2p_say "installing espeak-ng and ffmpeg with apt-get (first run only)"
             export DEBIAN_FRONTEND=noninteractive
             "${sudo[@]}" apt-get update -qq >&2
-            "${sudo[@]}" apt-get install -y -qq --no-install-recommends espeak-ng libespeak-ng1 ffmpeg >&2
+            "${sudo[@]}" apt-get install -y -qq --no-install-recommends espeak-ng libespeak-ng1 ffmpeg fonts-dejavu-core >&2
             ;;
         Darwin)
             # macOS speaks through its own NSSpeechSynthesizer; only ffmpeg is needed.

@@ -19,6 +19,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from article2podcast import __version__ as VERSION
+from article2podcast.producing import SIDECARS
 from conftest import BUNDLED_SAMPLE, SHORT_ARTICLE, ffprobe, parse_vtt
 
 FAKE = ("--engine", "fake")
@@ -38,10 +39,11 @@ def test_an_episode_and_its_sidecars_are_written_to_audio_slug(
     assert manifest["title"] == "Small Town Library Opens Its Doors at Midnight"
     assert manifest["audio"] == episode.name
     assert [s["kind"] for s in manifest["segments"]] == [
-        "intro", "title", "paragraph", "paragraph", "heading", "paragraph", "outro",
+        "intro", "title", "paragraph", "quote", "paragraph", "quote", "heading", "paragraph",
+        "outro",
     ]  # fmt: skip
     assert sorted(p.name for p in episode.parent.iterdir()) == sorted(
-        [episode.name, episode.with_suffix(".vtt").name, episode.with_suffix(".json").name]
+        [episode.name, *(episode.stem + suffix for suffix in SIDECARS)]
     ), "no temporary files are left behind"
 
 
@@ -65,7 +67,7 @@ def test_output_names_the_episode_and_its_sidecars(run_cli, short_article, tmp_p
     done = run_cli(short_article, "-o", tmp_path / "ep.mp3", "--quiet", *FAKE)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
-    assert {p.name for p in tmp_path.glob("ep.*")} == {"ep.mp3", "ep.vtt", "ep.json"}
+    assert {p.name for p in tmp_path.glob("ep.*")} == {"ep.mp3", *("ep" + s for s in SIDECARS)}
 
 
 def test_captions_match_the_manifest(run_cli, short_article, tmp_path) -> None:
@@ -97,6 +99,8 @@ def test_plan_prints_the_segments_without_making_audio(run_cli, short_article, t
     assert plan["segments"][1] == {
         "index": 1,
         "kind": "title",
+        "role": "narrator",
+        "voice": "gmw/en-us",
         "text": "Small Town Library Opens Its Doors at Midnight",
         "start_ms": None,
         "end_ms": None,
@@ -157,8 +161,8 @@ def write(path: Path, data: bytes) -> Path:
         (lambda d: ["--bogus"], 2, "unrecognized arguments"),
         (lambda d: ["--sample", "--voice", "nobody"], 2, "unknown voice 'nobody'; valid voi"),
         (lambda d: ["--sample", "-o", d / "no" / "such" / "dir" / "x.mp3"], 2, "does not exist"),
-        (lambda d: ["--sample", "-o", d / "x.wav"], 2, "must be an .mp3"),
-        (lambda d: ["--sample", "-o", d], 2, "must be an .mp3"),
+        (lambda d: ["--sample", "-o", d / "x.aiff"], 2, "unsupported format '.aiff'"),
+        (lambda d: ["--sample", "-o", d], 2, "is a folder"),
     ],
     ids=[
         "missing file", "empty file", "whitespace only", "punctuation only", "binary file",

@@ -10,8 +10,14 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from article2podcast.errors import NarrationError, UnknownVoiceError
-from article2podcast.model import Article, Block, VoiceSettings
-from article2podcast.narrating import clip_problem, list_voices, narrate
+from article2podcast.model import Article, Block
+from article2podcast.narrating import (
+    EngineProcess,
+    clip_problem,
+    list_voices,
+    narrate,
+    resolve_voices,
+)
 from article2podcast.pacing import plan_utterances
 from article2podcast.scripting import script_article
 
@@ -23,9 +29,9 @@ def run(
 ) -> list[AudioSegment]:
     monkeypatch.setenv("ARTICLE2PODCAST_FAKE_FAULT", fault)
     script = script_article(ARTICLE)
-    return list(
-        narrate(script, plan_utterances(script), "fake", VoiceSettings(voice=voice, rate=180))
-    )
+    with EngineProcess("fake") as engine:
+        voices = resolve_voices(engine, {"narrator": voice})
+        return list(narrate(engine, script, plan_utterances(script), voices, 180))
 
 
 def test_one_clip_per_utterance_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,3 +97,13 @@ def test_the_engines_scratch_files_are_removed_even_when_it_crashes(
     with pytest.raises(NarrationError):
         run(monkeypatch, "crash:Delta")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_role_gets_the_engines_voice_for_it_unless_one_is_asked_for() -> None:
+    with EngineProcess("fake") as engine:
+        assert resolve_voices(engine, {}) == {
+            "narrator": "fake",
+            "quote": "fake-low",
+            "host": "fake",
+        }
+        assert resolve_voices(engine, {"quote": "FAKE"})["quote"] == "FAKE"

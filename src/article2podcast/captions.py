@@ -29,3 +29,17 @@ def render_vtt(cues: Iterable[tuple[Timing, str]]) -> str:
         span = f"{timestamp(timing.start_ms)} --> {timestamp(timing.end_ms)}"
         blocks.append(f"{number}\n{span}\n{cue_text(text)}")
     return "\n\n".join(blocks) + "\n"
+
+
+def srt_timestamp(ms: int) -> str:
+    """An SRT timestamp, HH:MM:SS,mmm."""
+    return timestamp(ms).replace(".", ",")
+
+
+def render_srt(cues: Iterable[tuple[Timing, str]]) -> str:
+    """The SubRip (SRT) file for `cues` (timing, sentence), numbered from 1."""
+    blocks = []
+    for number, (timing, text) in enumerate(cues, start=1):
+        span = f"{srt_timestamp(timing.start_ms)} --> {srt_timestamp(timing.end_ms)}"
+        blocks.append(f"{number}\n{span}\n{' '.join(text.split())}")
+    return "\n\n".join(blocks) + "\n"

@@ -19,6 +19,8 @@ from typing import NoReturn
 from . import __version__
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
+from .exporting import FORMATS
+from .loudness import PODCAST_TARGET_LUFS
 from .naming import DEFAULT_FOLDER
 from .narrating import list_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
@@ -29,6 +31,7 @@ PROG = "article2podcast"
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISSING_DEPENDENCY = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 MIN_RATE, MAX_RATE = 60, 400
+MIN_LUFS, MAX_LUFS = -30.0, -9.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,22 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Turn a written article into a podcast episode, offline.",
         epilog=(
-            "Writes OUTPUT (default audio/<slug-of-title>.mp3) with <stem>.vtt captions and a "
-            "<stem>.json manifest beside it. Exit codes: 0 done, 1 failure, 2 bad usage or "
-            "input, 3 missing system dependency."
+            "Writes OUTPUT (default audio/<slug-of-title>.mp3) and beside it <stem>.vtt and "
+            ".srt captions, <stem>.json (the manifest), <stem>.chapters.json, <stem>.md (show "
+            "notes) and <stem>.png (the generated cover). Exit codes: 0 done, 1 failure, 2 bad "
+            "usage or input, 3 missing system dependency."
         ),
     )
     parser.add_argument(
         "input", nargs="?", metavar="INPUT", help="the article: a .txt or .md file, or - for stdin"
     )
-    parser.add_argument("-o", "--output", metavar="OUTPUT", help="the episode file (.mp3)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTPUT",
+        help=f"the episode file; its extension sets the format: {', '.join(FORMATS)}",
+    )
     parser.add_argument(
         "--output-dir",
         metavar="DIR",
         default=str(DEFAULT_FOLDER),
         help=f"folder for the default name <slug-of-title>.mp3 (default {DEFAULT_FOLDER})",
     )
-    parser.add_argument("--voice", metavar="ID", help="voice id or name (see --voices)")
+    parser.add_argument("--voice", metavar="ID", help="the narrator's voice id or name (--voices)")
+    parser.add_argument("--quote-voice", metavar="ID", help="the voice that reads quotations")
+    parser.add_argument("--host-voice", metavar="ID", help="the voice of the intro and outro")
     parser.add_argument(
         "--rate",
         metavar="WPM",
@@ -73,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--show", default=DEFAULT_SHOW, help=f"show name for the intro and tags ({DEFAULT_SHOW})"
+    )
+    parser.add_argument(
+        "--loudness",
+        metavar="LUFS",
+        type=_loudness,
+        default=PODCAST_TARGET_LUFS,
+        help=f"integrated loudness target (default {PODCAST_TARGET_LUFS:g}; true peak <= -1 dBTP)",
+    )
+    parser.add_argument("--no-music", action="store_true", help="no sting, no bed under the intro")
+    parser.add_argument(
+        "--cover", metavar="IMAGE", help="cover image (PNG or JPEG, square, >= 1400 px)"
     )
     parser.add_argument(
         "--plan", action="store_true", help="print the manifest of what would be read; no audio"
@@ -92,6 +114,20 @@ def _rate(value: str) -> int:
     if not MIN_RATE <= rate <= MAX_RATE:
         raise argparse.ArgumentTypeError(f"--rate must be between {MIN_RATE} and {MAX_RATE}")
     return rate
+
+
+def _loudness(value: str) -> float:
+    try:
+        lufs = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--loudness must be a number (LUFS), not {value!r}"
+        ) from None
+    if not MIN_LUFS <= lufs <= MAX_LUFS:
+        raise argparse.ArgumentTypeError(
+            f"--loudness must be between {MIN_LUFS:g} and {MAX_LUFS:g} LUFS"
+        )
+    return lufs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +159,17 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = Settings(engine=args.engine, voice=args.voice, rate=args.rate, show=args.show)
+    settings = Settings(
+        engine=args.engine,
+        voice=args.voice,
+        quote_voice=args.quote_voice,
+        host_voice=args.host_voice,
+        rate=args.rate,
+        show=args.show,
+        loudness=args.loudness,
+        music=not args.no_music,
+        cover=Path(args.cover) if args.cover else None,
+    )
     if args.voices:
         for voice in list_voices(settings.engine):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")

@@ -1,4 +1,10 @@
-"""Exporting: encode the mix to MP3 through ffmpeg, and read back what was written."""
+"""Exporting: render the mix, then encode it to the episode's format at podcast loudness.
+
+Two ffmpeg runs. The mix streams into a lossless master (FLAC, in a scratch folder) as it is
+narrated; the master is then encoded to the output format with a gain that brings it to the
+loudness target and a true-peak limiter (run at four times the sample rate, so that the
+peaks between samples are caught too), with the chapters for formats that ffmpeg tags.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -18,19 +25,53 @@ from .programs import last_lines, require, run
 SAMPLE_RATE = 44_100
 # Apple Podcasts asks for 96 kbps or more for mono speech.
 BITRATE = "96k"
+_OVERSAMPLING = 4
 
 
-def encode_mp3(
-    chunks: Iterable[bytes], fmt: PcmFormat, destination: Path, bitrate: str = BITRATE
-) -> None:
-    """Stream raw PCM chunks through ffmpeg into an MP3 file at `destination`."""
+@dataclass(frozen=True)
+class Format:
+    """An output format, chosen by the episode's file extension."""
+
+    codec: tuple[str, ...]
+    """ffmpeg's codec arguments."""
+    sample_rate: int
+    """The delivered sample rate."""
+    muxer: str
+    """ffmpeg's output format."""
+    mime: str
+    """The MIME type (for feeds)."""
+    ffmpeg_tags: bool
+    """Whether ffmpeg writes the tags and chapters (MP3's are written with mutagen)."""
+    limiter_margin_db: float
+    """How far below the true-peak ceiling the limiter aims: lossy codecs overshoot it."""
+
+
+_AAC = ("-c:a", "aac", "-movflags", "+faststart")
+FORMATS: dict[str, Format] = {
+    ".mp3": Format(("-c:a", "libmp3lame"), SAMPLE_RATE, "mp3", "audio/mpeg", False, 0.5),
+    ".m4a": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0),
+    ".m4b": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0),
+    ".ogg": Format(("-c:a", "libvorbis"), SAMPLE_RATE, "ogg", "audio/ogg", True, 0.8),
+    ".opus": Format(("-c:a", "libopus"), 48_000, "opus", "audio/ogg", True, 0.8),
+    ".flac": Format(("-c:a", "flac"), SAMPLE_RATE, "flac", "audio/flac", True, 0.1),
+    ".wav": Format(("-c:a", "pcm_s16le"), SAMPLE_RATE, "wav", "audio/wav", True, 0.1),
+}
+LOSSY_BITRATE = {".mp3": BITRATE, ".m4a": BITRATE, ".m4b": BITRATE, ".ogg": BITRATE, ".opus": "64k"}
+
+
+def format_for(path: Path) -> Format:
+    """The format of an episode file, by its extension (see FORMATS)."""
+    return FORMATS[path.suffix.lower()]
+
+
+def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) -> None:
+    """Stream raw PCM chunks through ffmpeg into a lossless FLAC master at `destination`."""
     ffmpeg = require("ffmpeg")
     command = [
         ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
         "-f", f"s{fmt.sample_width * 8}le", "-ar", str(fmt.sample_rate),
         "-ac", str(fmt.channels), "-i", "pipe:0",
-        "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", bitrate,
-        "-id3v2_version", "3", "-f", "mp3", str(destination),
+        "-c:a", "flac", "-compression_level", "0", "-f", "flac", str(destination),
     ]  # fmt: skip
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=stderr)
@@ -51,7 +92,72 @@ def encode_mp3(
         if code != 0 or feeder.broken:
             stderr.seek(0)
             message = last_lines(stderr.read().decode(errors="replace"))
-            raise ExportError(f"ffmpeg could not encode the episode (exit {code}): {message}")
+            raise ExportError(f"ffmpeg could not render the episode (exit {code}): {message}")
+
+
+def limit(
+    master: Path, destination: Path, *, gain_db: float, ceiling_dbtp: float, sample_rate: int
+) -> None:
+    """Apply `gain_db` and a true-peak limiter at `ceiling_dbtp` to the master, resampled to
+    `sample_rate`, into a WAV file at `destination` (still lossless, so it can be measured)."""
+    ffmpeg = require("ffmpeg")
+    oversampled = sample_rate * _OVERSAMPLING
+    chain = (
+        f"volume={gain_db:.2f}dB,aresample={oversampled},"
+        f"alimiter=limit={10 ** (ceiling_dbtp / 20):.4f}:attack=1:release=60:level=disabled"
+        f":latency=1,aresample={sample_rate}"
+    )
+    run(
+        [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin", "-y",
+         "-i", str(master), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav",
+         str(destination)],
+        "ffmpeg (levelling the episode)",
+    )  # fmt: skip
+
+
+def encode(
+    source: Path,
+    destination: Path,
+    *,
+    metadata: Mapping[str, str],
+    chapters: Sequence[tuple[int, int, str]],
+    bitrate: str | None = None,
+) -> None:
+    """Encode `source` into `destination` (format by extension) with, for the formats ffmpeg
+    tags, the metadata and chapters (milliseconds)."""
+    ffmpeg = require("ffmpeg")
+    fmt = format_for(destination)
+    command = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin", "-y"]
+    command += ["-i", str(source)]
+    with tempfile.TemporaryDirectory(prefix="article2podcast-meta-") as scratch:
+        if fmt.ffmpeg_tags:
+            meta = Path(scratch) / "metadata.txt"
+            meta.write_text(ffmetadata(metadata, chapters), encoding="utf-8")
+            command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
+        command += ["-map", "0:a", "-ar", str(fmt.sample_rate), *fmt.codec]
+        rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
+        if rate:
+            command += ["-b:a", rate]
+        if fmt.muxer == "mp3":
+            command += ["-id3v2_version", "3", "-write_xing", "1"]
+        command += ["-f", fmt.muxer, str(destination)]
+        run(command, "ffmpeg (encoding the episode)")
+
+
+def ffmetadata(metadata: Mapping[str, str], chapters: Sequence[tuple[int, int, str]]) -> str:
+    """ffmpeg's FFMETADATA1 text for global tags and chapters (milliseconds)."""
+    lines = [";FFMETADATA1"]
+    lines += [f"{key}={_escape(value)}" for key, value in metadata.items()]
+    for start, end, title in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}"]
+        lines.append(f"title={_escape(title)}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    for special in ("\\", "=", ";", "#", "\n"):
+        value = value.replace(special, "\\" + special)
+    return value
 
 
 class _Feeder:

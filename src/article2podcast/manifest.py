@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
-from .model import Script, Timing
+from .model import Role, Script, Timing
 
 MANIFEST_VERSION = 1
 
@@ -20,6 +20,7 @@ def build_manifest(
     *,
     duration_ms: int | None,
     details: dict[str, Any],
+    voices: Mapping[Role, str | None] | None = None,
 ) -> dict[str, Any]:
     """The manifest for `script`; without timings it is the plan."""
     segments = []
@@ -38,6 +39,8 @@ def build_manifest(
             {
                 "index": index,
                 "kind": segment.kind,
+                "role": segment.role,
+                "voice": voices.get(segment.role) if voices else None,
                 "text": segment.text,
                 "start_ms": sentences[0]["start_ms"],
                 "end_ms": sentences[-1]["end_ms"],

@@ -7,12 +7,13 @@ encoder, with every utterance's start and end counted in frames as it is laid do
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
+from .loudness import clip_gain_db
 from .model import Script, Timing, Utterance
 
 SAMPLE_WIDTH = 2  # 16-bit PCM throughout
@@ -88,20 +89,61 @@ def silence(fmt: PcmFormat, ms: int) -> bytes:
 
 
 class Mixer:
-    """Lays clips and pauses down in order; `chunks()` streams the PCM, `mixdown()` times it."""
+    """Lays clips and pauses down in order, each clip levelled to the same loudness;
+    `mixdown()` says where everything landed."""
 
-    def __init__(self, fmt: PcmFormat) -> None:
+    def __init__(self, fmt: PcmFormat, *, level: bool = True) -> None:
         self.format = fmt
+        self._level = level
         self._frames = 0
         self._timings: list[Timing] = []
+        self._last_gain: dict[str, float] = {}
 
-    def add(self, clip: AudioSegment, pause_before_ms: int) -> Iterator[bytes]:
+    def add(self, clip: AudioSegment, pause_before_ms: int, voice: str = "") -> Iterator[bytes]:
         """Lay down a pause and then a clip; yields the PCM just laid down."""
         gap = silence(self.format, pause_before_ms)
-        data = conform(trim(clip), self.format).raw_data
+        data = self._prepare(clip, voice)
         start = self._frames + len(gap) // self.format.frame_bytes
         self._frames = start + len(data) // self.format.frame_bytes
         self._timings.append(Timing(self.format.ms(start), self.format.ms(self._frames)))
+        yield gap
+        yield data
+
+    def add_with_bed(
+        self, clips: Sequence[tuple[AudioSegment, Utterance]], music: Music
+    ) -> Iterator[bytes]:
+        """Lay down a short section (the intro) with the music bed under it, ducked under the
+        speech, fading out over `music.bed_tail_ms` after the last word."""
+        parts: list[bytes] = []
+        spans: list[tuple[int, int]] = []
+        offset = 0  # frames from the start of the section
+        for clip, utterance in clips:
+            gap = silence(self.format, utterance.pause_before_ms)
+            data = self._prepare(clip, utterance.role)
+            start = offset + len(gap) // self.format.frame_bytes
+            offset = start + len(data) // self.format.frame_bytes
+            self._timings.append(
+                Timing(self.format.ms(self._frames + start), self.format.ms(self._frames + offset))
+            )
+            spans.append((self.format.ms(start), self.format.ms(offset)))
+            parts += [gap, data]
+        parts.append(silence(self.format, music.bed_tail_ms))
+        section = AudioSegment(
+            b"".join(parts),
+            sample_width=self.format.sample_width,
+            frame_rate=self.format.sample_rate,
+            channels=self.format.channels,
+        )
+        bed = music.duck(music.bed(len(section), self.format.sample_rate), spans)
+        mixed: bytes = conform(section.overlay(conform(bed, self.format)), self.format).raw_data
+        self._frames += len(mixed) // self.format.frame_bytes
+        yield mixed
+
+    def add_audio(self, audio: AudioSegment, pause_before_ms: int = 0) -> Iterator[bytes]:
+        """Lay down a pause and then audio that is not speech (music): not timed, not levelled."""
+        gap = silence(self.format, pause_before_ms)
+        data = conform(audio, self.format).raw_data
+        self._frames += (len(gap) + len(data)) // self.format.frame_bytes
         yield gap
         yield data
 
@@ -114,13 +156,63 @@ class Mixer:
     def mixdown(self) -> Mixdown:
         return Mixdown(self.format, tuple(self._timings), self._frames)
 
+    def _prepare(self, clip: AudioSegment, voice: str) -> bytes:
+        """A clip trimmed, levelled and in the mix's format."""
+        clip = trim(clip)
+        if self._level and len(clip):
+            # A clip too short to measure gets the gain its voice had last.
+            gain = clip_gain_db(clip)
+            gain = self._last_gain.get(voice, 0.0) if gain is None else gain
+            self._last_gain[voice] = gain
+            clip = clip.apply_gain(gain)
+        data: bytes = conform(clip, self.format).raw_data
+        return data
+
+
+@dataclass(frozen=True)
+class Music:
+    """The show's music, as the mixer uses it."""
+
+    opening: AudioSegment
+    """The sting before the intro."""
+    closing: AudioSegment
+    """The sting after the outro."""
+    bed: Callable[[int, int], AudioSegment]
+    """A bed of the given length (ms) at the given sample rate."""
+    duck: Callable[[AudioSegment, list[tuple[int, int]]], AudioSegment]
+    """The bed ducked under the given speech spans (ms)."""
+    bed_tail_ms: int = 1500
+    """How long the bed goes on after the intro's last word, fading out."""
+    pause_before_closing_ms: int = 800
+    """Silence between the outro's last word and the closing sting."""
+
 
 def mix(
-    clips: Iterable[AudioSegment], utterances: Sequence[Utterance], mixer: Mixer, tail_ms: int
+    clips: Iterable[AudioSegment],
+    utterances: Sequence[Utterance],
+    mixer: Mixer,
+    tail_ms: int,
+    music: Music | None = None,
 ) -> Iterator[bytes]:
-    """Stream the whole episode's PCM; `mixer.mixdown()` has the timings once it is consumed."""
-    for clip, utterance in zip(clips, utterances, strict=True):
-        yield from mixer.add(clip, utterance.pause_before_ms)
+    """Stream the whole episode's PCM; `mixer.mixdown()` has the timings once it is consumed.
+
+    With music: the opening sting, the intro (the first segment) over the bed, the rest, and
+    the closing sting.
+    """
+    pairs = zip(clips, utterances, strict=True)
+    if music is not None:
+        yield from mixer.add_audio(music.opening)
+        intro: list[tuple[AudioSegment, Utterance]] = []
+        for clip, utterance in pairs:
+            intro.append((clip, utterance))
+            following = len(intro)
+            if following == len(utterances) or utterances[following].segment != utterance.segment:
+                break
+        yield from mixer.add_with_bed(intro, music)
+    for clip, utterance in pairs:
+        yield from mixer.add(clip, utterance.pause_before_ms, utterance.role)
+    if music is not None:
+        yield from mixer.add_audio(music.closing, music.pause_before_closing_ms)
     yield from mixer.finish(tail_ms)
 
 
@@ -139,3 +231,8 @@ def sentence_timings(
             sentences.append(timing)
             current = key
     return spans
+
+
+def segment_timings(sentences: Sequence[Sequence[Timing]]) -> list[Timing]:
+    """Each segment's span: from its first sentence's start to its last's end."""
+    return [Timing(spans[0].start_ms, spans[-1].end_ms) for spans in sentences]

@@ -7,6 +7,8 @@ from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
 SegmentKind = Literal["intro", "title", "heading", "paragraph", "quote", "outro"]
+Role = Literal["host", "narrator", "quote"]
+ROLES: tuple[Role, ...] = ("narrator", "quote", "host")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Article:
     """False when the source had no headline and the title was made up (e.g. from the file name)."""
     source: str = ""
     """Where the article came from (a path, or '-' for standard input)."""
+    links: tuple[str, ...] = ()
+    """Link targets the source marked up (Markdown links); read as their text, kept for the
+    show notes."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,16 @@ class Segment:
     """A unit of the episode's script: the intro, the title, a heading, a paragraph..."""
 
     kind: SegmentKind
-    """The segment's role; it decides its pauses (and, later, its voice)."""
+    """What the segment is; it decides the pauses around it."""
     text: str
     """The segment's text as written."""
     sentences: tuple[Sentence, ...]
     """The segment split into sentences."""
+    role: Role = "narrator"
+    """Whose voice reads it: the host (intro, outro), the narrator, or the quote voice."""
+    continues: bool = False
+    """True when it carries on the previous segment's paragraph (a quotation inside it, or the
+    attribution after one), so only a short pause separates them."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ class Utterance:
     """What the engine is asked to say."""
     pause_before_ms: int
     """Silence placed before this utterance in the mix."""
+    role: Role = "narrator"
+    """Whose voice says it."""
 
 
 @dataclass(frozen=True)

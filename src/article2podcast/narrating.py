@@ -15,7 +15,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -24,8 +24,11 @@ from pydub import AudioSegment
 
 from .engines import create_engine
 from .errors import Article2PodcastError, NarrationError, UnknownVoiceError
-from .model import Script, Utterance, Voice, VoiceSettings
+from .model import ROLES, Role, Script, Utterance, Voice, VoiceSettings
 from .speakable import has_words, speakable
+
+Voices = dict[Role, str | None]
+"""The engine voice id of each role (None: the engine's default voice)."""
 
 ATTEMPTS = 2
 _START_TIMEOUT_S = 60.0
@@ -188,39 +191,51 @@ def list_voices(engine_name: str) -> list[Voice]:
         return voices
 
 
-def check_voice(engine: EngineProcess, settings: VoiceSettings) -> None:
-    """Reject an unknown voice before narrating anything (pyttsx3 would accept it silently).
+def resolve_voices(engine: EngineProcess, requested: Mapping[Role, str | None]) -> Voices:
+    """The voice of each role: the one asked for, else the engine's default for the role.
+
+    Every voice is checked before anything is narrated: pyttsx3 would accept an unknown one
+    silently and read the whole article in its default voice.
+    """
+    defaults: dict[str, str | None] = engine.call("role_voices", timeout=_START_TIMEOUT_S)
+    resolved: Voices = {role: requested.get(role) or defaults.get(role) for role in ROLES}
+    for voice in dict.fromkeys(v for v in resolved.values() if v is not None):
+        check_voice(engine, voice)
+    return resolved
+
+
+def check_voice(engine: EngineProcess, voice: str) -> None:
+    """Reject a voice the engine does not have, naming the valid ones.
 
     A voice is named by its id or its name, in any case; an espeak-ng variant suffix such as
-    `+f3` is allowed after either.
+    `+f3` may follow (the engine checks it when it first speaks with it).
     """
-    if settings.voice is None:
-        return
     voices: list[Voice] = engine.call("voices", timeout=_START_TIMEOUT_S)
-    base = settings.voice.partition("+")[0].lower()
-    if not any(base in (voice.id.lower(), voice.name.lower()) for voice in voices):
-        raise UnknownVoiceError(settings.voice, [voice.id for voice in voices])
+    base = voice.partition("+")[0].lower()
+    if not any(base in (known.id.lower(), known.name.lower()) for known in voices):
+        raise UnknownVoiceError(voice, [known.id for known in voices])
+    engine.call("synthesize", "Test.", VoiceSettings(voice=voice), timeout=_START_TIMEOUT_S)
 
 
 def narrate(
+    engine: EngineProcess,
     script: Script,
     utterances: Sequence[Utterance],
-    engine_name: str,
-    settings: VoiceSettings,
+    voices: Voices,
+    rate: int | None,
     on_clip: Callable[[], None] = lambda: None,
 ) -> Generator[AudioSegment, None, None]:
     """Yield one checked clip per utterance, in order (an empty clip where there is no word)."""
-    with EngineProcess(engine_name) as engine:
-        check_voice(engine, settings)
-        rate = settings.rate or engine.default_rate
-        for utterance in utterances:
-            text = speakable(utterance.text)
-            if not has_words(text):
-                clip = AudioSegment.empty()
-            else:
-                clip = _narrate_checked(engine, text, settings, rate, script, utterance)
-            on_clip()
-            yield clip
+    rate = rate or engine.default_rate
+    for utterance in utterances:
+        text = speakable(utterance.text)
+        if not has_words(text):
+            clip = AudioSegment.empty()
+        else:
+            settings = VoiceSettings(voice=voices[utterance.role], rate=rate)
+            clip = _narrate_checked(engine, text, settings, rate, script, utterance)
+        on_clip()
+        yield clip
 
 
 def _narrate_checked(

@@ -6,9 +6,12 @@ between paragraphs, and set headings apart with longer pauses on both sides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .model import Script, SegmentKind, Utterance
+from .model import Script, Segment, SegmentKind, Utterance
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,12 +36,21 @@ class Pauses:
     """Between the intro and the headline."""
     after_title: int = 1400
     """After the headline, before the article starts."""
+    voice_change: int = 250
+    """Between a quotation and its attribution inside a paragraph (at a comma)."""
     before_outro: int = 1600
     """After the article, before the outro."""
 
 
-def pause_between(previous: SegmentKind, following: SegmentKind, pauses: Pauses) -> int:
+def pause_between(previous: Segment, following: Segment, pauses: Pauses) -> int:
     """The silence between the last sentence of one segment and the first of the next."""
+    if following.continues:
+        ends_sentence = _SENTENCE_END.search(previous.text) is not None
+        return pauses.sentence if ends_sentence else pauses.voice_change
+    return _pause_between_kinds(previous.kind, following.kind, pauses)
+
+
+def _pause_between_kinds(previous: SegmentKind, following: SegmentKind, pauses: Pauses) -> int:
     if following == "outro":
         return pauses.before_outro
     if previous == "intro":
@@ -55,7 +67,7 @@ def pause_between(previous: SegmentKind, following: SegmentKind, pauses: Pauses)
 def plan_utterances(script: Script, pauses: Pauses = Pauses()) -> list[Utterance]:
     """Every engine call of the episode in order, each with the silence to put before it."""
     utterances: list[Utterance] = []
-    previous: SegmentKind | None = None
+    previous: Segment | None = None
     for s_index, segment in enumerate(script.segments):
         for t_index, sentence in enumerate(segment.sentences):
             for p_index, piece in enumerate(sentence.pieces):
@@ -66,7 +78,7 @@ def plan_utterances(script: Script, pauses: Pauses = Pauses()) -> list[Utterance
                 elif previous is None:
                     pause = pauses.lead_in
                 else:
-                    pause = pause_between(previous, segment.kind, pauses)
-                utterances.append(Utterance(s_index, t_index, piece, pause))
-        previous = segment.kind
+                    pause = pause_between(previous, segment, pauses)
+                utterances.append(Utterance(s_index, t_index, piece, pause, segment.role))
+        previous = segment
     return utterances

@@ -9,28 +9,36 @@ import datetime
 import itertools
 import json
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .captions import render_vtt
+from . import music as show_music
+from .captions import render_srt, render_vtt
+from .chapters import chapters_for, podcasting20
+from .cover import make_cover, read_cover
 from .errors import ExportError, InputError
-from .exporting import encode_mp3, probe_duration_ms
+from .exporting import FORMATS, format_for, probe_duration_ms, render_master
 from .manifest import build_manifest
-from .mixing import Mixer, PcmFormat, mix, sentence_timings
-from .model import Article, Script, Utterance, VoiceSettings
+from .mastering import master
+from .mixing import Mixer, Music, PcmFormat, mix, segment_timings, sentence_timings
+from .model import Article, Role, Script, Utterance
 from .naming import DEFAULT_FOLDER, default_episode_path, sidecar
-from .narrating import narrate
+from .narrating import EngineProcess, narrate, resolve_voices
+from .notes import render_notes
 from .pacing import plan_utterances
 from .programs import require
 from .readers import STDIN, read_article
 from .scripting import script_article
 from .settings import Settings
 from .staging import Staging
-from .tagging import Tags, write_id3
+from .tagging import Picture, Tags, add_cover, write_mp3_tags
 
+SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
+"""What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150
 
@@ -71,8 +79,12 @@ def make_plan(source: str, settings: Settings) -> Plan:
 
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
-    """The manifest of a plan: segments as they would be read, without timings."""
-    return build_manifest(plan.script, None, duration_ms=None, details=_details(plan, settings))
+    """The manifest of a plan: segments as they would be read (in which voice), no timings."""
+    with EngineProcess(settings.engine) as engine:
+        voices = resolve_voices(engine, settings.requested_voices())
+    return build_manifest(
+        plan.script, None, duration_ms=None, details=_details(plan, settings, voices), voices=voices
+    )
 
 
 def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAULT_FOLDER) -> Path:
@@ -96,17 +108,20 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
             lambda path: path.exists() and not _is_episode_of(path, plan.script.title),
         )
     path = Path(requested)
-    if path.suffix.lower() != ".mp3":
-        raise InputError(f"-o {requested}: the episode must be an .mp3 file; end the name in .mp3")
     if path.is_dir():
-        raise InputError(f"-o {requested} is a folder; give a file name ending in .mp3")
+        raise InputError(f"-o {requested} is a folder; give a file name such as episode.mp3")
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"-o {requested}: unsupported format {path.suffix or '(none)'!r}; end the name in "
+            f"one of {', '.join(FORMATS)}"
+        )
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"-o {requested}: folder {folder} does not exist; create it first")
     if not os.access(folder, os.W_OK):
         raise InputError(f"-o {requested}: folder {folder} is not writable; choose another")
     source = plan.article.source
-    for target in (path, sidecar(path, ".vtt"), sidecar(path, ".json")):
+    for target in (path, *(sidecar(path, suffix) for suffix in SIDECARS)):
         if source != STDIN and target.exists() and target.samefile(source):
             raise InputError(f"-o {requested} would overwrite the article itself; choose another")
         if target.is_dir():
@@ -130,35 +145,86 @@ def produce(
     settings: Settings,
     on_clip: Callable[[], None] = lambda: None,
 ) -> Episode:
-    """Narrate, mix and encode `plan` into `destination`, with its captions and manifest."""
+    """Narrate, mix and master `plan` into `destination`, with its sidecar files."""
     require("ffmpeg")
     require("ffprobe")
-    voice = VoiceSettings(voice=settings.voice, rate=settings.rate)
-    clips = narrate(plan.script, plan.utterances, settings.engine, voice, on_clip)
-    try:
-        first = next(clips)
-        mixer = Mixer(PcmFormat(sample_rate=first.frame_rate))
-        pcm = mix(itertools.chain([first], clips), plan.utterances, mixer, settings.pauses.tail)
+    cover = _cover(plan, settings)  # a bad --cover fails before any narration
+    with tempfile.TemporaryDirectory(prefix="article2podcast-") as scratch_name:
+        scratch = Path(scratch_name)
+        master_file = scratch / "master.flac"
+        with EngineProcess(settings.engine) as engine:
+            voices = resolve_voices(engine, settings.requested_voices())
+            clips = narrate(engine, plan.script, plan.utterances, voices, settings.rate, on_clip)
+            try:
+                first = next(clips)
+                mixer = Mixer(PcmFormat(sample_rate=first.frame_rate))
+                music = _music(first.frame_rate) if settings.music else None
+                pcm = mix(
+                    itertools.chain([first], clips),
+                    plan.utterances,
+                    mixer,
+                    settings.pauses.tail,
+                    music=music,
+                )
+                render_master(pcm, mixer.format, master_file)
+            finally:
+                clips.close()
+        mixdown = mixer.mixdown()
+        timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
+        chapters = chapters_for(plan.script, segment_timings(timings), mixdown.duration_ms)
+        tags = _tags(plan, settings)
         with Staging() as staging:
             audio = staging.path_for(destination)  # staged first, renamed into place last
-            encode_mp3(pcm, mixer.format, audio, settings.bitrate)
-            write_id3(audio, _tags(plan, settings))
-            mixdown = mixer.mixdown()
+            loudness = master(
+                master_file,
+                audio,
+                scratch,
+                target_lufs=settings.loudness,
+                metadata=tags.as_metadata(),
+                chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
+            )
+            if format_for(destination).ffmpeg_tags:
+                if destination.suffix.lower() != ".wav":
+                    add_cover(audio, cover)
+            else:
+                write_mp3_tags(audio, tags, chapters, cover)
             _verify_duration(audio, mixdown.duration_ms)
-            timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
-            details = _details(plan, settings) | {"audio": destination.name}
+            details = _details(plan, settings, voices) | {
+                "audio": destination.name,
+                "loudness": {
+                    "target_lufs": settings.loudness,
+                    "integrated_lufs": loudness.integrated_lufs,
+                    "true_peak_dbtp": loudness.true_peak_dbtp,
+                    "range_lu": loudness.range_lu,
+                },
+                "chapters": [
+                    {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
+                ],
+            }
             manifest = build_manifest(
-                plan.script, timings, duration_ms=mixdown.duration_ms, details=details
+                plan.script,
+                timings,
+                duration_ms=mixdown.duration_ms,
+                details=details,
+                voices=voices,
             )
             cues = [
                 (timing, sentence.text)
-                for segment, segment_timings in zip(plan.script.segments, timings, strict=True)
-                for sentence, timing in zip(segment.sentences, segment_timings, strict=True)
+                for segment, segment_timings_ in zip(plan.script.segments, timings, strict=True)
+                for sentence, timing in zip(segment.sentences, segment_timings_, strict=True)
             ]
             staging.write_text(sidecar(destination, ".vtt"), render_vtt(cues))
+            staging.write_text(sidecar(destination, ".srt"), render_srt(cues))
+            staging.write_json(sidecar(destination, ".chapters.json"), podcasting20(chapters))
+            staging.write_text(
+                sidecar(destination, ".md"),
+                render_notes(
+                    plan.article, chapters, show=settings.show, duration_ms=mixdown.duration_ms
+                ),
+            )
+            if settings.cover is None:
+                staging.write_bytes(sidecar(destination, ".png"), cover.data)
             staging.write_json(sidecar(destination, ".json"), manifest)
-    finally:
-        clips.close()
     return Episode(
         path=destination,
         captions=sidecar(destination, ".vtt"),
@@ -166,6 +232,24 @@ def produce(
         duration_ms=mixdown.duration_ms,
         size_bytes=destination.stat().st_size,
     )
+
+
+def _music(sample_rate: int) -> Music:
+    sting = show_music.sting(sample_rate)
+    return Music(
+        opening=sting,
+        closing=sting,
+        bed=show_music.bed,
+        duck=lambda bed, spans: show_music.duck(bed, spans),
+    )
+
+
+def _cover(plan: Plan, settings: Settings) -> Picture:
+    if settings.cover is not None:
+        given = read_cover(settings.cover)
+        return Picture(given.data, given.mime)
+    made = make_cover(plan.script.title, settings.show)
+    return Picture(made.data, made.mime)
 
 
 def _verify_duration(audio: Path, expected_ms: int) -> None:
@@ -188,11 +272,12 @@ def _tags(plan: Plan, settings: Settings) -> Tags:
     )
 
 
-def _details(plan: Plan, settings: Settings) -> dict[str, Any]:
+def _details(plan: Plan, settings: Settings, voices: Mapping[Role, str | None]) -> dict[str, Any]:
     return {
         "source": plan.article.source,
         "show": settings.show,
         "engine": settings.engine,
-        "voice": settings.voice,
+        "voice": voices.get("narrator"),
+        "voices": dict(voices),
         "rate": settings.rate,
     }

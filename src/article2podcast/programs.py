@@ -30,8 +30,9 @@ def require(program: str, package: str = "ffmpeg") -> str:
     return path
 
 
-def run(command: Sequence[str], what: str) -> str:
-    """Run `command` (an argument list) and return its stdout; a failure names it with stderr."""
+def run(command: Sequence[str], what: str, *, stderr: bool = False) -> str:
+    """Run `command` (an argument list) and return its stdout (or its stderr, where the
+    program reports there); a failure names it with the end of its stderr."""
     try:
         done = subprocess.run(
             list(command), capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
@@ -40,7 +41,7 @@ def run(command: Sequence[str], what: str) -> str:
         raise ExportError(f"{what} failed to start: {exc}") from exc
     if done.returncode != 0:
         raise ExportError(f"{what} failed (exit {done.returncode}): {last_lines(done.stderr)}")
-    return done.stdout
+    return done.stderr if stderr else done.stdout
 
 
 def last_lines(stderr: str, count: int = 3) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .engines import DEFAULT_ENGINE
-from .exporting import BITRATE
+from .loudness import PODCAST_TARGET_LUFS
+from .model import Role
 from .pacing import Pauses
 from .scripting import DEFAULT_SHOW, MAX_UTTERANCE_CHARS
 
@@ -22,7 +24,12 @@ class Settings:
     engine: str = DEFAULT_ENGINE
     """The speech engine (see engines.ENGINES)."""
     voice: str | None = None
-    """The engine's voice id or name; None for the engine's default voice."""
+    """The narrator's voice (an engine voice id or name); None for the engine's choice."""
+    quote_voice: str | None = None
+    """The voice that reads quotations; None for the engine's choice, distinct from the
+    narrator's."""
+    host_voice: str | None = None
+    """The voice of the intro and outro; None for the engine's choice."""
     rate: int | None = DEFAULT_RATE
     """Speaking rate in words per minute."""
     show: str = DEFAULT_SHOW
@@ -31,5 +38,13 @@ class Settings:
     """Silences between the parts of the episode."""
     max_utterance_chars: int = MAX_UTTERANCE_CHARS
     """Sentences longer than this are read in pieces split at clause boundaries."""
-    bitrate: str = BITRATE
-    """MP3 bitrate."""
+    loudness: float = PODCAST_TARGET_LUFS
+    """Integrated loudness target of the episode, LUFS (true peak stays at or below -1 dBTP)."""
+    music: bool = True
+    """Whether the episode opens and closes with a sting, with a soft bed under the intro."""
+    cover: Path | None = None
+    """The user's cover image; None to generate one."""
+
+    def requested_voices(self) -> dict[Role, str | None]:
+        """The voice asked for, per role."""
+        return {"narrator": self.voice, "quote": self.quote_voice, "host": self.host_voice}

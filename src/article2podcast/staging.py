@@ -49,6 +49,13 @@ class Staging:
         except OSError as exc:
             raise ExportError(f"cannot write {final}: {exc.strerror}") from exc
 
+    def write_bytes(self, final: Path, data: bytes) -> None:
+        temporary = self.path_for(final)
+        try:
+            temporary.write_bytes(data)
+        except OSError as exc:
+            raise ExportError(f"cannot write {final}: {exc.strerror}") from exc
+
     def write_json(self, final: Path, data: Mapping[str, object]) -> None:
         self.write_text(final, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 

@@ -1,20 +1,23 @@
-"""Tagging: the episode's ID3v2.3 tags, written with mutagen.
+"""Tagging: the episode's tags, chapters and cover, written with mutagen where ffmpeg falls short.
 
-ffmpeg writes a `comment` as a user-defined TXXX frame in ID3v2.3, which podcast apps do not
-show; mutagen writes the real frames (COMM included).
+For MP3, mutagen writes the whole ID3v2.3 tag: ffmpeg would write the comment as a TXXX frame
+(podcast apps show COMM), and chapters need CHAP and CTOC frames in time order. For the other
+formats ffmpeg writes tags and chapters while encoding, and mutagen adds the cover.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .chapters import Chapter
 from .errors import ExportError
 
 
 @dataclass(frozen=True)
 class Tags:
-    """The episode's ID3 tags."""
+    """The episode's tags."""
 
     title: str
     """TIT2: the headline."""
@@ -29,20 +32,116 @@ class Tags:
     genre: str = "Podcast"
     """TCON."""
 
+    def as_metadata(self) -> dict[str, str]:
+        """The tags under ffmpeg's metadata keys."""
+        return {
+            "title": self.title,
+            "artist": self.artist,
+            "album": self.album,
+            "date": self.date,
+            "genre": self.genre,
+            "comment": self.comment,
+        }
 
-def write_id3(path: Path, tags: Tags) -> None:
-    """Replace the ID3 tag of the MP3 at `path` with `tags`, as ID3v2.3."""
-    from mutagen.id3 import COMM, ID3, TALB, TCON, TDRC, TIT2, TPE1
+
+@dataclass(frozen=True)
+class Picture:
+    """An image to embed."""
+
+    data: bytes
+    """The encoded image."""
+    mime: str
+    """image/png or image/jpeg."""
+
+
+def write_mp3_tags(
+    path: Path, tags: Tags, chapters: Sequence[Chapter], cover: Picture | None
+) -> None:
+    """Replace the ID3 tag of the MP3 at `path`: tags, chapters (CHAP + CTOC), cover (APIC)."""
+    from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
     from mutagen.id3 import error as ID3Error
 
+    tag = ID3()  # saved over ffmpeg's tag, which it replaces whole
+    tag.add(TIT2(encoding=1, text=tags.title))
+    tag.add(TPE1(encoding=1, text=tags.artist))
+    tag.add(TALB(encoding=1, text=tags.album))
+    tag.add(TDRC(encoding=1, text=tags.date))
+    tag.add(TCON(encoding=1, text=tags.genre))
+    tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))
+    ids = chapter_element_ids([chapter.title for chapter in chapters])
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        tag.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                sub_frames=[TIT2(encoding=1, text=chapter.title)],
+            )
+        )
+    if chapters:
+        tag.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=1, text="Chapters")],
+            )
+        )
+    if cover is not None:
+        tag.add(APIC(encoding=1, mime=cover.mime, type=3, desc="Cover", data=cover.data))
     try:
-        tag = ID3()  # saved over ffmpeg's tag, which it replaces whole
-        tag.add(TIT2(encoding=1, text=tags.title))
-        tag.add(TPE1(encoding=1, text=tags.artist))
-        tag.add(TALB(encoding=1, text=tags.album))
-        tag.add(TDRC(encoding=1, text=tags.date))
-        tag.add(TCON(encoding=1, text=tags.genre))
-        tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))
         tag.save(path, v2_version=3)
     except (ID3Error, OSError) as exc:
         raise ExportError(f"cannot write the tags of {path}: {exc}") from exc
+
+
+def chapter_element_ids(titles: Sequence[str]) -> list[str]:
+    """CHAP element ids that keep the frames in time order in the file.
+
+    mutagen writes frames of one kind shortest first, and players (ffprobe among them) list
+    chapters in file order. A CHAP frame's length varies only with its id and its title (two
+    bytes per UTF-16 unit), so the ids are padded until each frame is longer than the last.
+    """
+    ids: list[str] = []
+    previous = -1
+    for index, title in enumerate(titles):
+        element_id = f"ch{index}"
+        variable = len(element_id) + len(title.encode("utf-16-le"))
+        if variable <= previous:
+            element_id += "_" * (previous + 1 - variable)
+            variable = previous + 1
+        ids.append(element_id)
+        previous = variable
+    return ids
+
+
+def add_cover(path: Path, cover: Picture) -> None:
+    """Embed `cover` in an M4A/M4B, FLAC, Ogg Vorbis or Opus file (WAV holds no cover)."""
+    import base64
+
+    import mutagen
+    from mutagen.flac import FLAC
+    from mutagen.flac import Picture as FlacPicture
+    from mutagen.mp4 import MP4, MP4Cover
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".m4a", ".m4b"):
+            mp4 = MP4(path)
+            kind = MP4Cover.FORMAT_PNG if cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
+            mp4["covr"] = [MP4Cover(cover.data, imageformat=kind)]
+            mp4.save()
+            return
+        picture = FlacPicture()
+        picture.type, picture.mime, picture.desc, picture.data = 3, cover.mime, "Cover", cover.data
+        if suffix == ".flac":
+            flac = FLAC(path)
+            flac.add_picture(picture)
+            flac.save()
+        elif suffix in (".ogg", ".opus"):
+            ogg = mutagen.File(path)
+            assert ogg is not None and ogg.tags is not None
+            ogg.tags["METADATA_BLOCK_PICTURE"] = [base64.b64encode(picture.write()).decode()]
+            ogg.save()
+    except (mutagen.MutagenError, OSError) as exc:
+        raise ExportError(f"cannot embed the cover in {path}: {exc}") from exc

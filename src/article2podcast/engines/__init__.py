@@ -33,6 +33,11 @@ class Engine(Protocol):
         """The voices this engine offers on this machine."""
         ...
 
+    def role_voices(self) -> dict[str, str | None]:
+        """Default voices for the narrator, quote and host roles, chosen to sound different
+        from each other on this machine (None: the engine's default voice)."""
+        ...
+
 
 def _pyttsx3() -> Engine:
     from .pyttsx3_engine import Pyttsx3Engine

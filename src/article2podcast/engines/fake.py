@@ -40,6 +40,9 @@ class FakeEngine:
         # Engines pad their output with silence; the producer trims it.
         return AudioSegment.silent(60, SAMPLE_RATE) + tone + AudioSegment.silent(120, SAMPLE_RATE)
 
+    def role_voices(self) -> dict[str, str | None]:
+        return {"narrator": "fake", "quote": "fake-low", "host": "fake"}
+
     def voices(self) -> list[Voice]:
         return [Voice("fake", "Fake tone voice", ("en",)), Voice("fake-low", "Low tones", ("en",))]
 

@@ -9,6 +9,8 @@ worker process whose stdout goes nowhere (see `narrating`).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,13 +20,16 @@ from typing import Any
 
 from pydub import AudioSegment
 
-from ..errors import MissingDependencyError, NarrationError, UnknownVoiceError
+from ..errors import InputError, MissingDependencyError, NarrationError, UnknownVoiceError
 from ..model import Voice, VoiceSettings
 
 _FILE_WAIT_S = 10.0
 _IDLE_WAIT_S = 2.0
 _ATTEMPTS = 3
 _WAV_HEADER_BYTES = 44
+# On espeak-ng: voices (and variants) for each role, chosen to sound clearly different.
+_ESPEAK_ROLES = {"narrator": "gmw/en-us", "quote": "gmw/en-us", "host": "gmw/en"}
+_ESPEAK_VARIANTS = {"quote": "+f3"}
 _INSTALL_HINT = (
     "the system speech engine could not start; on Debian/Ubuntu install it with "
     "'sudo apt-get install espeak-ng libespeak-ng1' (scripts/produce does this for you)"
@@ -49,6 +54,7 @@ class Pyttsx3Engine:
         self._count = 0
         self._voices: list[Voice] | None = None
         self._espeak = _espeak_library()
+        self._variants: dict[str, str] | None = None
 
     def voices(self) -> list[Voice]:
         if self._voices is None:
@@ -96,14 +102,72 @@ class Pyttsx3Engine:
         while self._espeak.IsPlaying() and time.monotonic() < deadline:
             time.sleep(0.002)
 
+    def role_voices(self) -> dict[str, str | None]:
+        """Three voices that sound different: on espeak-ng an American narrator, a British
+        host and a female variant of the narrator for quotations; elsewhere the system's
+        default voice narrates and the next English voices take the other roles."""
+        ids = [voice.id for voice in self.voices()]
+        if all(voice in ids for voice in _ESPEAK_ROLES.values()):
+            return {
+                role: voice + _ESPEAK_VARIANTS.get(role, "")
+                for role, voice in _ESPEAK_ROLES.items()
+            }
+        current = str(self._engine.getProperty("voice") or "")
+        others = [
+            voice.id
+            for voice in self.voices()
+            if voice.id != current
+            and any(lang.lower().startswith("en") for lang in voice.languages)
+        ]
+        return {
+            "narrator": None,
+            "quote": others[0] if others else None,
+            "host": others[1] if len(others) > 1 else None,
+        }
+
     def _resolve_voice(self, wanted: str) -> str:
-        """The engine's id for `wanted` (an id or a name, any case); espeak-ng variants
-        such as `+f3` are kept."""
+        """The engine's id for `wanted` (an id or a name, any case), with an espeak-ng variant
+        such as `+f3` checked and kept."""
         base, plus, variant = wanted.partition("+")
         for voice in self.voices():
             if base.lower() in (voice.id.lower(), voice.name.lower()):
-                return voice.id + plus + variant
+                return voice.id + plus + (self._resolve_variant(wanted, variant) if plus else "")
         raise UnknownVoiceError(wanted, [voice.id for voice in self.voices()])
+
+    def _resolve_variant(self, wanted: str, variant: str) -> str:
+        if self._variants is None:
+            self._variants = _espeak_variants()
+        if not self._variants:
+            return variant  # cannot list them here: let espeak-ng decide
+        for name, file_name in self._variants.items():
+            if variant.lower() in (name, file_name.lower()):
+                return file_name
+        raise InputError(
+            f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
+            f"{', '.join(sorted(set(self._variants.values())))}"
+        )
+
+
+def _espeak_variants() -> dict[str, str]:
+    """espeak-ng's voice variants, lower-cased name -> file name ("f3"), or {} if unknown."""
+    program = shutil.which("espeak-ng")
+    if program is None:
+        return {}
+    try:
+        listing = subprocess.run(
+            [program, "--voices=variant"], capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    variants: dict[str, str] = {}
+    for line in listing.splitlines()[1:]:
+        fields = line.split()
+        files = [field for field in fields if field.startswith("!v/")]
+        if files:
+            file_name = files[0].removeprefix("!v/")
+            variants[file_name.lower()] = file_name
+            variants[" ".join(fields[3 : fields.index(files[0])]).lower()] = file_name
+    return variants
 
 
 def _espeak_library() -> Any:

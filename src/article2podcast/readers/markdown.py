@@ -52,9 +52,18 @@ def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
                 blocks.append(Block(pending or "paragraph", words))
             pending = None
         # Code blocks, HTML blocks and rules are left out of the narration too.
+    hrefs = (
+        str(child.attrs.get("href", ""))
+        for token in tokens
+        for child in token.children or ()
+        if child.type == "link_open"
+    )
+    links = tuple(href for href in hrefs if href.startswith(("http://", "https://")))
     if title:
-        return Article(title=title, blocks=tuple(blocks), source=source)
-    return Article(title=fallback_title, blocks=tuple(blocks), title_in_text=False, source=source)
+        return Article(title=title, blocks=tuple(blocks), source=source, links=links)
+    return Article(
+        title=fallback_title, blocks=tuple(blocks), title_in_text=False, source=source, links=links
+    )
 
 
 def _inline_text(token: Token) -> str:
