@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import ExportError
+from .loudness import MEASURE_FILTER, Loudness, parse_ebur128_summary
 from .mixing import PcmFormat
 from .programs import last_lines, require, run
 
@@ -44,17 +45,19 @@ class Format:
     """Whether ffmpeg writes the tags and chapters (MP3's are written with mutagen)."""
     limiter_margin_db: float
     """How far below the true-peak ceiling the limiter aims: lossy codecs overshoot it."""
+    expected_shift_lu: float
+    """How much encoding usually changes the integrated loudness (measured here)."""
 
 
 _AAC = ("-c:a", "aac", "-movflags", "+faststart")
 FORMATS: dict[str, Format] = {
-    ".mp3": Format(("-c:a", "libmp3lame"), SAMPLE_RATE, "mp3", "audio/mpeg", False, 0.5),
-    ".m4a": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0),
-    ".m4b": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0),
-    ".ogg": Format(("-c:a", "libvorbis"), SAMPLE_RATE, "ogg", "audio/ogg", True, 0.8),
-    ".opus": Format(("-c:a", "libopus"), 48_000, "opus", "audio/ogg", True, 0.8),
-    ".flac": Format(("-c:a", "flac"), SAMPLE_RATE, "flac", "audio/flac", True, 0.1),
-    ".wav": Format(("-c:a", "pcm_s16le"), SAMPLE_RATE, "wav", "audio/wav", True, 0.1),
+    ".mp3": Format(("-c:a", "libmp3lame"), SAMPLE_RATE, "mp3", "audio/mpeg", False, 0.5, -0.4),
+    ".m4a": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0, 0.0),
+    ".m4b": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0, 0.0),
+    ".ogg": Format(("-c:a", "libvorbis"), SAMPLE_RATE, "ogg", "audio/ogg", True, 0.8, 0.0),
+    ".opus": Format(("-c:a", "libopus"), 48_000, "opus", "audio/ogg", True, 0.8, 0.0),
+    ".flac": Format(("-c:a", "flac"), SAMPLE_RATE, "flac", "audio/flac", True, 0.1, 0.0),
+    ".wav": Format(("-c:a", "pcm_s16le"), SAMPLE_RATE, "wav", "audio/wav", True, 0.1, 0.0),
 }
 LOSSY_BITRATE = {".mp3": BITRATE, ".m4a": BITRATE, ".m4b": BITRATE, ".ogg": BITRATE, ".opus": "64k"}
 
@@ -64,14 +67,16 @@ def format_for(path: Path) -> Format:
     return FORMATS[path.suffix.lower()]
 
 
-def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) -> None:
-    """Stream raw PCM chunks through ffmpeg into a lossless FLAC master at `destination`."""
+def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) -> Loudness:
+    """Stream raw PCM chunks through ffmpeg into a lossless FLAC master at `destination`;
+    returns its loudness, measured on the way."""
     ffmpeg = require("ffmpeg")
     command = [
-        ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        ffmpeg, "-hide_banner", "-nostats", "-y",
         "-f", f"s{fmt.sample_width * 8}le", "-ar", str(fmt.sample_rate),
-        "-ac", str(fmt.channels), "-i", "pipe:0",
-        "-c:a", "flac", "-compression_level", "0", "-f", "flac", str(destination),
+        "-ac", str(fmt.channels), "-i", "pipe:0", "-af", MEASURE_FILTER,
+        "-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "0", "-f", "flac",
+        str(destination),
     ]  # fmt: skip
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=stderr)
@@ -89,30 +94,34 @@ def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) ->
             process.wait()
             raise
         code = process.wait()
+        stderr.seek(0)
+        report = stderr.read().decode(errors="replace")
         if code != 0 or feeder.broken:
-            stderr.seek(0)
-            message = last_lines(stderr.read().decode(errors="replace"))
+            message = last_lines(report)
             raise ExportError(f"ffmpeg could not render the episode (exit {code}): {message}")
+    return parse_ebur128_summary(report)
 
 
 def limit(
     master: Path, destination: Path, *, gain_db: float, ceiling_dbtp: float, sample_rate: int
-) -> None:
+) -> Loudness:
     """Apply `gain_db` and a true-peak limiter at `ceiling_dbtp` to the master, resampled to
-    `sample_rate`, into a WAV file at `destination` (still lossless, so it can be measured)."""
+    `sample_rate`, into a WAV file at `destination`; returns its loudness, measured on the way."""
     ffmpeg = require("ffmpeg")
     oversampled = sample_rate * _OVERSAMPLING
     chain = (
         f"volume={gain_db:.2f}dB,aresample={oversampled},"
         f"alimiter=limit={10 ** (ceiling_dbtp / 20):.4f}:attack=1:release=60:level=disabled"
-        f":latency=1,aresample={sample_rate}"
+        f":latency=1,aresample={sample_rate},{MEASURE_FILTER}"
     )
-    run(
-        [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin", "-y",
+    report = run(
+        [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-y",
          "-i", str(master), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav",
          str(destination)],
         "ffmpeg (levelling the episode)",
+        stderr=True,
     )  # fmt: skip
+    return parse_ebur128_summary(report)
 
 
 def encode(

@@ -7,9 +7,11 @@ filter, which streams, so any length can be measured without holding it in memor
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydub import AudioSegment
 
@@ -23,6 +25,8 @@ TRUE_PEAK_CEILING_DBTP = -1.0
 CLIP_TARGET_LUFS = -20.0
 MAX_CLIP_GAIN_DB = 12.0
 _BLOCK_S = 0.4  # BS.1770 gating blocks: a shorter clip has no integrated loudness
+# ffmpeg's BS.1770 meter: its summary goes to stderr at the info level, per-frame lines not.
+MEASURE_FILTER = "ebur128=peak=true:framelog=verbose"
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,23 @@ def clip_gain_db(clip: AudioSegment, target_lufs: float = CLIP_TARGET_LUFS) -> f
     if clip.duration_seconds <= _BLOCK_S + 0.05 or clip.rms == 0:
         return None
     import numpy as np
-    import pyloudnorm
 
-    samples = np.array(clip.get_array_of_samples(), dtype=np.float64)
-    samples /= float(1 << (8 * clip.sample_width - 1))
+    clip = clip.set_sample_width(2)
+    samples = np.frombuffer(clip.raw_data, dtype="<i2") / 32768.0
     if clip.channels > 1:
         samples = samples.reshape(-1, clip.channels)
-    loudness = float(pyloudnorm.Meter(clip.frame_rate).integrated_loudness(samples))
+    loudness = float(_meter(clip.frame_rate).integrated_loudness(samples))
     if loudness == float("-inf"):
         return None
     return max(-MAX_CLIP_GAIN_DB, min(MAX_CLIP_GAIN_DB, target_lufs - loudness))
+
+
+@functools.cache
+def _meter(sample_rate: int) -> Any:
+    """A BS.1770 meter for the rate (designing its K-weighting filters is the costly part)."""
+    import pyloudnorm
+
+    return pyloudnorm.Meter(sample_rate)
 
 
 def measure(path: Path) -> Loudness:
@@ -59,7 +70,7 @@ def measure(path: Path) -> Loudness:
     ffmpeg = require("ffmpeg")
     out = run(
         [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
-         "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+         "-af", MEASURE_FILTER, "-f", "null", "-"],
         "ffmpeg (loudness measurement)",
         stderr=True,
     )  # fmt: skip

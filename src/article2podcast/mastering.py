@@ -25,6 +25,7 @@ from .loudness import (
 DELIVERED_TOLERANCE_LU = 0.5
 _ENCODE_ROUNDS = 2
 _GAIN_RANGE_DB = (-30.0, 30.0)
+_FIRST_GUESS_EXTRA_DB = 1.0
 
 
 def master(
@@ -32,6 +33,7 @@ def master(
     destination: Path,
     scratch: Path,
     *,
+    source_loudness: Loudness,
     target_lufs: float,
     metadata: Mapping[str, str],
     chapters: Sequence[tuple[int, int, str]],
@@ -41,14 +43,17 @@ def master(
     fmt = format_for(destination)
     ceiling = TRUE_PEAK_CEILING_DBTP - fmt.limiter_margin_db
     levelled = scratch / "levelled.wav"
-    aim = target_lufs
-    gain = _clamp(target_lufs - measure(source).integrated_lufs)
+    aim = target_lufs - fmt.expected_shift_lu
+    # The limiter takes back about a decibel of the gain on speech: start a little above.
+    gain = _clamp(aim - source_loudness.integrated_lufs + _FIRST_GUESS_EXTRA_DB)
     delivered = None
     for _ in range(_ENCODE_ROUNDS):
         points: list[tuple[float, float]] = []
         for _ in range(MAX_LEVELLING_PASSES):
-            limit(source, levelled, gain_db=gain, ceiling_dbtp=ceiling, sample_rate=fmt.sample_rate)
-            points.append((gain, measure(levelled).integrated_lufs))
+            levelled_loudness = limit(
+                source, levelled, gain_db=gain, ceiling_dbtp=ceiling, sample_rate=fmt.sample_rate
+            )
+            points.append((gain, levelled_loudness.integrated_lufs))
             if abs(points[-1][1] - aim) <= LOUDNESS_TOLERANCE_LU:
                 break
             gain = _clamp(next_gain(points, aim))

@@ -18,15 +18,15 @@ espeak-ng speaks at about -20.5 LUFS integrated with peaks near -2 dBFS. Measure
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from typing import Any
 
 from pydub import AudioSegment
-from pydub.generators import Sine
 
 SAMPLE_WIDTH = 2  # 16-bit PCM, like the mix
 SILENT = -math.inf  # a gain in dB: silence
+_FULL_SCALE = (1 << (8 * SAMPLE_WIDTH - 1)) - 1
 
 # The sting: an arpeggio A3 C#4 E4 A4, each note a soft bell (fundamental, a 2nd and a 3rd
 # harmonic that die away faster), then the whole faded out.
@@ -173,12 +173,19 @@ def _bed_loop(sample_rate: int) -> AudioSegment:
 
 
 def _tone(freq: float, duration_ms: int, sample_rate: int) -> AudioSegment:
-    """A full-scale sine of exactly `duration_ms`, in the mix's format."""
+    """A full-scale sine of exactly `duration_ms`, in the mix's format.
+
+    Computed with numpy: pydub's Sine generator makes one Python call per sample, which
+    cost about a second per episode for the sting and the bed.
+    """
+    import numpy as np
+
     frames = _frames(duration_ms, sample_rate)
-    tone = Sine(freq, sample_rate=sample_rate, bit_depth=8 * SAMPLE_WIDTH).to_audio_segment(
-        duration_ms + 1  # the generator rounds down; one more millisecond, then cut exactly
+    phase = 2 * np.pi * freq * np.arange(frames) / sample_rate
+    samples = np.round(np.sin(phase) * _FULL_SCALE).astype("<i2")
+    return AudioSegment(
+        data=samples.tobytes(), sample_width=SAMPLE_WIDTH, frame_rate=sample_rate, channels=1
     )
-    return tone.get_sample_slice(0, frames)
 
 
 def _shape(segment: AudioSegment, points: Sequence[tuple[int, float]]) -> AudioSegment:
@@ -189,6 +196,8 @@ def _shape(segment: AudioSegment, points: Sequence[tuple[int, float]]) -> AudioS
     one end is silence. Stretches of constant gain are scaled in C; only the ramps are
     computed sample by sample, so the cost is linear and small.
     """
+    import numpy as np
+
     total = int(segment.frame_count())
     data = segment.raw_data
     edges = [(0, points[0][1]), *points, (total, points[-1][1])]
@@ -201,11 +210,9 @@ def _shape(segment: AudioSegment, points: Sequence[tuple[int, float]]) -> AudioS
             piece = segment.get_sample_slice(start, end)
             chunks.append(piece.raw_data if start_db == 0 else piece.apply_gain(start_db).raw_data)
             continue
-        samples = array("h")
-        samples.frombytes(data[start * SAMPLE_WIDTH : end * SAMPLE_WIDTH])
-        gains = _ramp(start_db, end_db, end - start)
-        shaped = array("h", [round(s * g) for s, g in zip(samples, gains, strict=True)])
-        chunks.append(shaped.tobytes())
+        samples = np.frombuffer(data[start * SAMPLE_WIDTH : end * SAMPLE_WIDTH], dtype="<i2")
+        gains = np.asarray(_ramp(start_db, end_db, end - start))
+        chunks.append(np.round(samples * gains).astype("<i2").tobytes())
     return AudioSegment(
         data=b"".join(chunks),
         sample_width=SAMPLE_WIDTH,
@@ -214,12 +221,16 @@ def _shape(segment: AudioSegment, points: Sequence[tuple[int, float]]) -> AudioS
     )
 
 
-def _ramp(from_db: float, to_db: float, count: int) -> list[float]:
-    """`count` amplitude gains going from `from_db` towards `to_db` (which the next one reaches)."""
+def _ramp(from_db: float, to_db: float, count: int) -> Any:
+    """`count` amplitude gains going from `from_db` towards `to_db` (which the next one
+    reaches), as a numpy array."""
+    import numpy as np
+
+    steps = np.arange(count) / count
     if math.isinf(from_db) or math.isinf(to_db):
         low, high = _amplitude(from_db), _amplitude(to_db)
-        return [low + (high - low) * i / count for i in range(count)]
-    return [10 ** ((from_db + (to_db - from_db) * i / count) / 20) for i in range(count)]
+        return low + (high - low) * steps
+    return 10 ** ((from_db + (to_db - from_db) * steps) / 20)
 
 
 def _amplitude(db: float) -> float:

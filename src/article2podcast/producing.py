@@ -6,10 +6,12 @@ read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into plac
 from __future__ import annotations
 
 import datetime
+import importlib
 import itertools
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +151,9 @@ def produce(
     require("ffmpeg")
     require("ffprobe")
     cover = _cover(plan, settings)  # a bad --cover fails before any narration
+    # The clip levelling needs pyloudnorm, whose scipy import takes most of a second: start
+    # it now, while the engine's worker starts.
+    threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="article2podcast-") as scratch_name:
         scratch = Path(scratch_name)
         master_file = scratch / "master.flac"
@@ -166,7 +171,7 @@ def produce(
                     settings.pauses.tail,
                     music=music,
                 )
-                render_master(pcm, mixer.format, master_file)
+                master_loudness = render_master(pcm, mixer.format, master_file)
             finally:
                 clips.close()
         mixdown = mixer.mixdown()
@@ -179,6 +184,7 @@ def produce(
                 master_file,
                 audio,
                 scratch,
+                source_loudness=master_loudness,
                 target_lufs=settings.loudness,
                 metadata=tags.as_metadata(),
                 chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
