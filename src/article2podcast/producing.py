@@ -37,7 +37,7 @@ from .readers import STDIN, read_article
 from .scripting import script_article
 from .settings import Settings
 from .staging import Staging
-from .tagging import Picture, Tags, add_cover, write_mp3_tags
+from .tagging import Picture, Tags, finish_tags, write_mp3_tags
 
 SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
 """What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
@@ -191,7 +191,7 @@ def produce(
             )
             if format_for(destination).ffmpeg_tags:
                 if destination.suffix.lower() != ".wav":
-                    add_cover(audio, cover)
+                    finish_tags(audio, cover, chapters)
             else:
                 write_mp3_tags(audio, tags, chapters, cover)
             _verify_duration(audio, mixdown.duration_ms)

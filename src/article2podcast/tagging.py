@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .chapters import Chapter
 from .errors import ExportError
@@ -115,8 +116,25 @@ def chapter_element_ids(titles: Sequence[str]) -> list[str]:
     return ids
 
 
-def add_cover(path: Path, cover: Picture) -> None:
-    """Embed `cover` in an M4A/M4B, FLAC, Ogg Vorbis or Opus file (WAV holds no cover)."""
+def _add_vorbis_chapters(tags: Any, chapters: Sequence[Chapter]) -> None:
+    """Vorbis-comment chapters (CHAPTER001=00:01:02.500, CHAPTER001NAME=...), the form ffmpeg
+    and players read; ffmpeg writes them for Opus but not for Vorbis or FLAC."""
+    if any(key.lower().startswith("chapter") for key in tags.keys()):  # noqa: SIM118
+        return
+    for number, chapter in enumerate(chapters, start=1):
+        tags[f"CHAPTER{number:03d}"] = [_chapter_time(chapter.start_ms)]
+        tags[f"CHAPTER{number:03d}NAME"] = [chapter.title]
+
+
+def _chapter_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def finish_tags(path: Path, cover: Picture, chapters: Sequence[Chapter]) -> None:
+    """Complete what ffmpeg wrote in an M4A/M4B, FLAC, Ogg Vorbis or Opus file: the cover, and
+    a FLAC file's chapters (WAV holds neither)."""
     import base64
 
     import mutagen
@@ -137,11 +155,14 @@ def add_cover(path: Path, cover: Picture) -> None:
         if suffix == ".flac":
             flac = FLAC(path)
             flac.add_picture(picture)
+            assert flac.tags is not None
+            _add_vorbis_chapters(flac.tags, chapters)
             flac.save()
         elif suffix in (".ogg", ".opus"):
             ogg = mutagen.File(path)
             assert ogg is not None and ogg.tags is not None
             ogg.tags["METADATA_BLOCK_PICTURE"] = [base64.b64encode(picture.write()).decode()]
+            _add_vorbis_chapters(ogg.tags, chapters)
             ogg.save()
     except (mutagen.MutagenError, OSError) as exc:
         raise ExportError(f"cannot embed the cover in {path}: {exc}") from exc
