@@ -34,9 +34,13 @@ def split_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Run]:
     runs: list[Run] = []
     position = 0
     for match in _QUOTED.finditer(text):
-        if len(match.group().split()) < min_words:
-            continue
+        words = [w for w in match.group().split() if any(c.isalnum() for c in w)]
         end = _TRAILING.match(text, match.end()).end()  # type: ignore[union-attr]
+        inside_a_word = (match.start() > 0 and not text[match.start() - 1].isspace()) or (
+            end < len(text) and not text[end].isspace()
+        )
+        if len(words) < min_words or inside_a_word or match.start() < position:
+            continue
         _add(runs, text[position : match.start()], quoted=False)
         _add(runs, text[match.start() : end], quoted=True)
         position = end
