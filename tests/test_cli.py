@@ -277,3 +277,47 @@ def test_an_interrupt_leaves_no_partial_episode_and_the_old_one_intact(
     assert stderr == "article2podcast: interrupted; no episode was written\n"
     assert episode.read_bytes() == b"the good old episode"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ep.mp3", "library.txt"]
+
+
+def test_a_given_cover_is_embedded_as_it_is_and_not_copied_beside(
+    run_cli, short_article, tmp_path
+) -> None:
+    from PIL import Image
+
+    cover = tmp_path / "art.jpg"
+    Image.new("RGB", (1400, 1400), (200, 40, 40)).save(cover, "JPEG")
+    done = run_cli(short_article, "-o", tmp_path / "ep.mp3", "--cover", cover, *FAKE)
+    assert done.returncode == 0, done.stderr
+    pictures = ID3(tmp_path / "ep.mp3").getall("APIC")
+    assert [(p.mime, p.data) for p in pictures] == [("image/jpeg", cover.read_bytes())]
+    assert not (tmp_path / "ep.png").exists()
+
+
+def test_a_small_cover_is_refused_before_any_narration(run_cli, short_article, tmp_path) -> None:
+    from PIL import Image
+
+    cover = tmp_path / "small.png"
+    Image.new("RGB", (800, 800)).save(cover, "PNG")
+    done = run_cli(short_article, "-o", tmp_path / "ep.mp3", "--cover", cover, *FAKE)
+    assert done.returncode == 2
+    assert "800x800" in done.stderr and "1400" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "ep.mp3").exists()
+
+
+def test_the_show_name_is_spoken_and_is_the_album(run_cli, short_article, tmp_path) -> None:
+    done = run_cli(short_article, "-o", tmp_path / "ep.mp3", "--show", "Night Reads", *FAKE)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "ep.json").read_text())
+    assert "Night Reads" in manifest["segments"][0]["text"]
+    assert str(ID3(tmp_path / "ep.mp3")["TALB"]) == "Night Reads"
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--loudness=-40", "between -30 and -9"), ("--loudness=loud", "must be a number")],
+)
+def test_a_bad_loudness_target_is_refused(run_cli, option, message) -> None:
+    done = run_cli("--sample", option, *FAKE)
+    assert done.returncode == 2
+    assert message in done.stderr
