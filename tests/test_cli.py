@@ -107,6 +107,7 @@ def test_plan_prints_the_segments_without_making_audio(run_cli, short_article, t
         "sentences": [
             {
                 "text": "Small Town Library Opens Its Doors at Midnight",
+                "spoken": "Small Town Library Opens Its Doors at Midnight",
                 "pieces": ["Small Town Library Opens Its Doors at Midnight"],
                 "start_ms": None,
                 "end_ms": None,

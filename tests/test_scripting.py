@@ -19,13 +19,13 @@ def words(text: str) -> list[str]:
 
 
 def body_words(script):  # type: ignore[no-untyped-def]
-    """The words the narrator says between the intro and the outro (headline included)."""
+    """The article's words the episode reads between the intro and the outro (headline
+    included), as written."""
     return [
         word
         for segment in script.segments[1:-1]
         for sentence in segment.sentences
-        for piece in sentence.pieces
-        for word in words(piece)
+        for word in words(sentence.text)
     ]
 
 
@@ -72,6 +72,14 @@ def test_sentences_without_words_are_not_narrated() -> None:
     segments = script_article(article).segments
     assert [s.kind for s in segments] == ["intro", "title", "paragraph", "outro"]
     assert [t.text for t in segments[2].sentences] == ["Real."]
+
+
+def test_the_pieces_are_the_spoken_form_of_the_sentence() -> None:
+    article = Article("Head", (Block("paragraph", "Mr. Lee paid $10 in 2020."),))
+    sentence = script_article(article).segments[2].sentences[0]
+    assert sentence.text == "Mr. Lee paid $10 in 2020."
+    assert sentence.spoken == "Mister Lee paid ten dollars in twenty twenty."
+    assert " ".join(sentence.pieces) == sentence.spoken
 
 
 def test_no_utterance_exceeds_the_bound() -> None:

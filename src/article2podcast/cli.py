@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from .checking import check, render
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
 from .exporting import FORMATS
 from .loudness import PODCAST_TARGET_LUFS
 from .naming import DEFAULT_FOLDER
-from .narrating import list_voices
+from .narrating import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .scripting import DEFAULT_SHOW
 from .settings import DEFAULT_RATE, Settings
@@ -43,7 +44,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="Turn a written article into a podcast episode, offline.",
+        description=(
+            "Turn a written article into a podcast episode, offline. "
+            f"'{PROG} check INPUT' lists what will be said differently from how it is written."
+        ),
         epilog=(
             "Writes OUTPUT (default audio/<slug-of-title>.mp3) and beside it <stem>.vtt and "
             ".srt captions, <stem>.json (the manifest), <stem>.chapters.json, <stem>.md (show "
@@ -97,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--cover", metavar="IMAGE", help="cover image (PNG or JPEG, square, >= 1400 px)"
     )
     parser.add_argument(
+        "--lexicon", metavar="FILE", help='pronunciation lexicon (TOML: Teigen = "TY-gin")'
+    )
+    parser.add_argument(
         "--plan", action="store_true", help="print the manifest of what would be read; no audio"
     )
     parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
@@ -130,12 +137,34 @@ def _loudness(value: str) -> float:
     return lufs
 
 
+def build_check_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} check",
+        description=(
+            "Before narrating: list what will be said differently from how it is written "
+            "(numbers, money, dates, abbreviations, acronyms, lexicon entries) and the names "
+            "in the article with how the voice will say them, so that the lexicon can be "
+            "fixed first."
+        ),
+    )
+    parser.add_argument("input", nargs="?", metavar="INPUT", help="the article, or - for stdin")
+    parser.add_argument("--sample", action="store_true", help="check the bundled sample")
+    parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
+    parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
+    parser.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    checking = bool(argv) and argv[0] == "check"
+    args = (
+        build_check_parser().parse_args(argv[1:]) if checking else build_parser().parse_args(argv)
+    )
     # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return _run(args)
+        return _run_check(args) if checking else _run(args)
     except Article2PodcastError as exc:
         _say(f"{PROG}: {exc}")
         return exc.exit_code
@@ -158,6 +187,34 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _article(args: argparse.Namespace) -> str:
+    if args.sample:
+        if args.input is not None:
+            raise InputError("give either an article or --sample, not both")
+        return str(files("article2podcast") / "data" / "john-legend.txt")
+    if args.input is None:
+        raise InputError("no article given; name a .txt or .md file, '-' for stdin, or --sample")
+    return str(args.input)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    settings = Settings(
+        engine=args.engine, voice=args.voice, lexicon=Path(args.lexicon) if args.lexicon else None
+    )
+    plan = make_plan(_article(args), settings)
+    report = check(plan)
+    with EngineProcess(settings.engine) as engine:
+        voice = resolve_voices(engine, settings.requested_voices())["narrator"]
+        try:
+            said: dict[str, str] = engine.call(
+                "pronunciations", list(report.names), voice, timeout=120
+            )
+        except EngineFailure:
+            said = {}  # this engine cannot tell
+    print(render(report, said))
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = Settings(
         engine=args.engine,
@@ -169,18 +226,13 @@ def _run(args: argparse.Namespace) -> int:
         loudness=args.loudness,
         music=not args.no_music,
         cover=Path(args.cover) if args.cover else None,
+        lexicon=Path(args.lexicon) if args.lexicon else None,
     )
     if args.voices:
         for voice in list_voices(settings.engine):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
-    if args.sample:
-        if args.input is not None:
-            raise InputError("give either an article or --sample, not both")
-        args.input = str(files("article2podcast") / "data" / "john-legend.txt")
-    if args.input is None:
-        raise InputError("no article given; name a .txt or .md file, '-' for stdin, or --sample")
-    plan = make_plan(args.input, settings)
+    plan = make_plan(_article(args), settings)
     if args.plan:
         json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
         print()

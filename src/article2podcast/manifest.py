@@ -29,6 +29,7 @@ def build_manifest(
         sentences = [
             {
                 "text": sentence.text,
+                "spoken": sentence.spoken,
                 "pieces": list(sentence.pieces),
                 "start_ms": timings[i].start_ms if timings else None,
                 "end_ms": timings[i].end_ms if timings else None,

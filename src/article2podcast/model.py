@@ -45,7 +45,9 @@ class Sentence:
     text: str
     """The sentence as written."""
     pieces: tuple[str, ...]
-    """The utterances the engine reads, split at clause boundaries; joined they give `text`."""
+    """The utterances the engine reads: the spoken form, split at clause boundaries."""
+    spoken: str = ""
+    """What is said: the speakable form of `text` (numbers in words, lexicon applied...)."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pydub import AudioSegment
 from .engines import create_engine
 from .errors import Article2PodcastError, NarrationError, UnknownVoiceError
 from .model import ROLES, Role, Script, Utterance, Voice, VoiceSettings
-from .speakable import has_words, speakable
+from .speakable import has_words
 
 Voices = dict[Role, str | None]
 """The engine voice id of each role (None: the engine's default voice)."""
@@ -228,7 +228,7 @@ def narrate(
     """Yield one checked clip per utterance, in order (an empty clip where there is no word)."""
     rate = rate or engine.default_rate
     for utterance in utterances:
-        text = speakable(utterance.text)
+        text = utterance.text  # already speakable: the script's pieces are the spoken form
         if not has_words(text):
             clip = AudioSegment.empty()
         else:

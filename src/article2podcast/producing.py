@@ -36,6 +36,8 @@ from .programs import require
 from .readers import STDIN, read_article
 from .scripting import script_article
 from .settings import Settings
+from .speakable import BUILTIN_LEXICON
+from .speakable.lexicon import Lexicon, default_lexicon
 from .staging import Staging
 from .tagging import Picture, Tags, finish_tags, write_mp3_tags
 
@@ -55,6 +57,8 @@ class Plan:
     """Its segments and sentences."""
     utterances: tuple[Utterance, ...]
     """Every engine call, with the pause before it."""
+    lexicon: Lexicon = BUILTIN_LEXICON
+    """The pronunciation lexicon the script was made with."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,12 @@ class Episode:
 
 def make_plan(source: str, settings: Settings) -> Plan:
     """Read and script the article at `source` (a path, or '-' for standard input)."""
+    lexicon = default_lexicon(settings.lexicon)  # a broken lexicon fails before reading
     article = read_article(source)
-    script = script_article(article, show=settings.show, max_chars=settings.max_utterance_chars)
-    return Plan(article, script, tuple(plan_utterances(script, settings.pauses)))
+    script = script_article(
+        article, show=settings.show, max_chars=settings.max_utterance_chars, lexicon=lexicon
+    )
+    return Plan(article, script, tuple(plan_utterances(script, settings.pauses)), lexicon)
 
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:

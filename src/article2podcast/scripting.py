@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from .model import Article, Block, Role, Script, Segment, SegmentKind, Sentence
 from .quoting import split_quotes
 from .sentences import split_long, split_sentences
-from .speakable import has_words
+from .speakable import BUILTIN_LEXICON, has_words, speakable
+from .speakable.lexicon import Lexicon
+
+Say = Callable[[str], str]
 
 # espeak-ng reads long utterances well, but pyttsx3 crashes near 16,000 characters and a pause
 # at a clause boundary sounds better than a breathless 600-character run.
@@ -26,29 +32,35 @@ def outro_text(show: str) -> str:
 
 
 def script_article(
-    article: Article, *, show: str = DEFAULT_SHOW, max_chars: int = MAX_UTTERANCE_CHARS
+    article: Article,
+    *,
+    show: str = DEFAULT_SHOW,
+    max_chars: int = MAX_UTTERANCE_CHARS,
+    lexicon: Lexicon = BUILTIN_LEXICON,
 ) -> Script:
     """The episode's script: intro, headline, the body block by block, outro."""
-    segments = [_segment("intro", intro_text(show, article.title_in_text), max_chars, "host")]
+    say = functools.partial(speakable, lexicon=lexicon)
+    segments = [_segment("intro", intro_text(show, article.title_in_text), max_chars, say, "host")]
     if article.title_in_text:
-        segments.append(_segment("title", article.title, max_chars))
+        segments.append(_segment("title", article.title, max_chars, say))
     for block in article.blocks:
-        segments.extend(_block_segments(block, max_chars))
-    segments.append(_segment("outro", outro_text(show), max_chars, "host"))
+        segments.extend(_block_segments(block, max_chars, say))
+    segments.append(_segment("outro", outro_text(show), max_chars, say, "host"))
     return Script(title=article.title, segments=tuple(s for s in segments if s.sentences))
 
 
-def _block_segments(block: Block, max_chars: int) -> list[Segment]:
+def _block_segments(block: Block, max_chars: int, say: Say) -> list[Segment]:
     if block.kind == "heading":
-        return [_segment("heading", block.text, max_chars)]
+        return [_segment("heading", block.text, max_chars, say)]
     if block.kind == "quote":
-        return [_segment("quote", block.text, max_chars, "quote")]
+        return [_segment("quote", block.text, max_chars, say, "quote")]
     segments: list[Segment] = []
     for run in split_quotes(block.text):
         segment = _segment(
             "quote" if run.quoted else "paragraph",
             run.text,
             max_chars,
+            say,
             "quote" if run.quoted else "narrator",
             continues=bool(segments),
         )
@@ -58,12 +70,17 @@ def _block_segments(block: Block, max_chars: int) -> list[Segment]:
 
 
 def _segment(
-    kind: SegmentKind, text: str, max_chars: int, role: Role = "narrator", continues: bool = False
+    kind: SegmentKind,
+    text: str,
+    max_chars: int,
+    say: Say,
+    role: Role = "narrator",
+    continues: bool = False,
 ) -> Segment:
     sentences = tuple(
-        Sentence(text=sentence, pieces=tuple(split_long(sentence, max_chars)))
+        Sentence(text=sentence, pieces=tuple(split_long(spoken, max_chars)), spoken=spoken)
         for sentence in split_sentences(text)
-        if has_words(sentence)  # a "* * *" or an emoji alone has nothing to say
+        if has_words(sentence) and has_words(spoken := say(sentence))
     )
     return Segment(
         kind=kind,

@@ -44,6 +44,8 @@ class Settings:
     """Whether the episode opens and closes with a sting, with a soft bed under the intro."""
     cover: Path | None = None
     """The user's cover image; None to generate one."""
+    lexicon: Path | None = None
+    """A pronunciation lexicon (TOML) on top of the built-in one and the user's own."""
 
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""

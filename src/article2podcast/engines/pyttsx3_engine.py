@@ -125,6 +125,28 @@ class Pyttsx3Engine:
             "host": others[1] if len(others) > 1 else None,
         }
 
+    def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
+        """How espeak-ng will say each word, in IPA ({} where that cannot be asked)."""
+        program = shutil.which("espeak-ng")
+        if program is None or not words or not sys.platform.startswith("linux"):
+            return {}
+        command = [program, "-q", "--ipa", "--stdin"]
+        if voice:
+            command += ["-v", self._resolve_voice(voice)]
+        try:
+            out = subprocess.run(
+                command,
+                input="".join(f"{word}.\n" for word in words),
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=60,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        lines = [line.strip() for line in out.splitlines() if line.strip()]
+        return dict(zip(words, lines, strict=False)) if len(lines) == len(words) else {}
+
     def _resolve_voice(self, wanted: str) -> str:
         """The engine's id for `wanted` (an id or a name, any case), with an espeak-ng variant
         such as `+f3` checked and kept."""

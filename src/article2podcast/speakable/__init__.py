@@ -1,0 +1,90 @@
+"""Speakable text: what the engine is given, derived from what the article says.
+
+Pure. The lexicon first (its said forms are then left alone), then the language's rules in
+order (numbers, money, units, dates, times, abbreviations, acronyms, Roman numerals,
+symbols), then clean-up: control characters (which espeak-ng obeys as commands) and
+pictographs removed, dashes and ellipses made pauses, whitespace collapsed. Every change is
+recorded, for `article2podcast check`. Another language adds a module of rules beside
+`english`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import english
+from .lexicon import BUILTIN, Lexicon
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Pictographs and decorative symbols: a speech engine reads their Unicode names, or nothing.
+_DECORATIVE = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3]"
+)
+_SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "})
+# Said forms are hidden from later rules behind one private-use character each.
+_SHELTER_BASE = 0xF0000
+_SHELTERED = re.compile("[\U000f0000-\U000ffffd]")
+RULES_BY_LANGUAGE = {"en": english.RULES}
+BUILTIN_LEXICON = Lexicon(BUILTIN)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the speakable stage changed."""
+
+    written: str
+    """As the article has it."""
+    said: str
+    """What the engine is given instead."""
+    rule: str
+    """Why: the rule's name, or "lexicon"."""
+
+
+def speakable(text: str, lexicon: Lexicon = BUILTIN_LEXICON, language: str = "en") -> str:
+    """The text to send to the engine for `text`."""
+    return speak(text, lexicon, language)[0]
+
+
+def speak(
+    text: str, lexicon: Lexicon = BUILTIN_LEXICON, language: str = "en"
+) -> tuple[str, list[Change]]:
+    """The text to send to the engine for `text`, and what was changed on the way."""
+    changes: list[Change] = []
+    sheltered: list[str] = []
+
+    def shelter(written: str, said: str) -> str:
+        changes.append(Change(written, said, "lexicon"))
+        sheltered.append(said)
+        return chr(_SHELTER_BASE + len(sheltered) - 1)
+
+    original = text
+    text = unicodedata.normalize("NFC", text).translate(_SMART)
+    text = _CONTROL.sub(" ", text)
+    text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
+    text = lexicon.apply(text, shelter)
+    for rule in RULES_BY_LANGUAGE.get(language, english.RULES):
+        text = rule.pattern.sub(_replacer(rule, changes), text)
+    text = _SHELTERED.sub(lambda match: sheltered[ord(match.group()) - _SHELTER_BASE], text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
+    text = re.sub(r",(\s*,)+", ",", text).strip(" ,")
+    if not has_words(text) and has_words(original):
+        return " ".join(_CONTROL.sub(" ", original).split()), changes
+    return text, changes
+
+
+def _replacer(rule: english.Rule, changes: list[Change]) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        said = rule.say(match)
+        if said != match.group() and rule.name != "pause":
+            changes.append(Change(match.group().strip(), said.strip(), rule.name))
+        return said
+
+    return replace
+
+
+def has_words(text: str) -> bool:
+    """Whether there is anything to say: a letter or a digit."""
+    return any(c.isalnum() for c in text)

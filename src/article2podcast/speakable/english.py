@@ -1,0 +1,397 @@
+"""English rules: numbers, money, units, dates, times, abbreviations, acronyms, Roman numerals
+and symbols, turned into the words a reader would say.
+
+Pure. Each rule is a regular expression and a function of its match; they run in order, each
+on the output of the one before, and every rule's output is plain words that no later rule
+matches again. Numbers become words with num2words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from num2words import num2words
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_YEAR = r"1[1-9]\d\d|20\d\d"
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+}
+_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
+UNITS = {
+    "km": ("kilometer", "kilometers"),
+    "km/h": ("kilometer per hour", "kilometers per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour"),
+    "kg": ("kilogram", "kilograms"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"),
+    "ft": ("foot", "feet"),
+    "°C": ("degree Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "°": ("degree", "degrees"),
+}
+ABBREVIATIONS = {
+    "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Dr.": "Doctor", "Prof.": "Professor",
+    "Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative", "Gen.": "General",
+    "Capt.": "Captain", "Lt.": "Lieutenant", "Col.": "Colonel", "Sgt.": "Sergeant",
+    "Rev.": "Reverend", "Jr.": "Junior", "Sr.": "Senior", "Mt.": "Mount", "Ft.": "Fort",
+    "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
+    "approx.": "approximately", "Inc.": "Incorporated", "Ltd.": "Limited", "Co.": "Company",
+}  # fmt: skip
+# Acronyms said as words; every other all-capitals word of two to five letters is spelled.
+WORD_ACRONYMS = frozenset(
+    "NASA NATO UNESCO UNICEF OPEC FIFA NAFTA AIDS SARS COVID LASER RADAR SCUBA OK ASAP NIMBY "
+    "GIF JPEG PIN SIM SWAT ZIP DARPA FEMA OSHA ESPN NOAA".split()
+)
+# Words before a Roman numeral that make it a number ("World War II" is "World War two").
+_ROMAN_AS_NUMBER = (
+    r"(?:War|Chapter|Part|Volume|Vol\.|Act|Book|Phase|Bowl|Title|Article|Type|Class|Level"
+    r"|Stage|Round|Apollo|Section|Episode|Season|Grade)"
+)
+_ROMAN = r"X{0,3}(?:IX|IV|V?I{0,3})"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+# Words that follow a year rather than a count ("1980 was", "2020 and").
+_AFTER_A_YEAR = frozenset(
+    "was is had has saw brought will would marked began ended and or to when the a an as "
+    "at in on after before until season election census edition model".split()
+)
+_YEAR_CUES = frozenset(
+    "in since by from until till to during before after circa c. year early late mid "
+    "spring summer autumn fall winter of".split()
+) | {month.lower() for month in MONTHS}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rewriting rule."""
+
+    name: str
+    """What the rule is about (shown by `article2podcast check`)."""
+    pattern: re.Pattern[str]
+    """What it matches."""
+    say: Callable[[re.Match[str]], str]
+    """What to say for a match."""
+
+
+def words(number: str | int | Decimal, to: str = "cardinal") -> str:
+    """`number` in words ("37,000" -> "thirty-seven thousand")."""
+    if isinstance(number, str):
+        number = _decimal(number)
+    text: str = num2words(number, lang="en", to=to)
+    return text.replace(",", "")
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def year(value: int) -> str:
+    """A year as said: 1980 "nineteen eighty", 2005 "two thousand and five"."""
+    return words(value, "year")
+
+
+def _plural(phrase: str) -> str:
+    return phrase[:-1] + "ies" if phrase.endswith("y") else phrase + "s"
+
+
+def _money(match: re.Match[str]) -> str:
+    symbol, amount, suffix, scale_word = (
+        match.group("symbol") or match.group("code"),
+        match.group("amount"),
+        (match.group("suffix") or "").lower(),
+        match.group("scale") or "",
+    )
+    one, many, cent, cents = CURRENCIES[symbol]
+    scale = _SCALES.get(suffix, "") or scale_word.lower()
+    value = _decimal(amount)
+    if scale:
+        return f"{words(value)} {scale} {many}"
+    whole, _, fraction = amount.replace(",", "").partition(".")
+    unit = one if int(whole or 0) == 1 else many
+    spoken = f"{words(int(whole or 0))} {unit}"
+    if len(fraction) == 2 and int(fraction):
+        spoken += f" {words(int(fraction))} {cent if int(fraction) == 1 else cents}"
+    elif fraction and not (len(fraction) == 2 and not int(fraction)):
+        spoken = f"{words(value)} {many}"
+    return spoken
+
+
+def _percent(match: re.Match[str]) -> str:
+    low, high = match.group("low"), match.group("high")
+    if low:
+        return f"{words(low)} to {words(high)} percent"
+    return f"{words(high)} percent"
+
+
+def _unit(match: re.Match[str]) -> str:
+    amount, unit = match.group("amount"), match.group("unit")
+    one, many = UNITS[unit]
+    return f"{words(amount)} {one if _decimal(amount) == 1 else many}"
+
+
+def _time(match: re.Match[str]) -> str:
+    hour, minute, meridiem = int(match.group("h")), int(match.group("m")), match.group("ampm")
+    if minute == 0:
+        spoken = f"{words(hour)} hundred" if not meridiem and hour > 12 else words(hour)
+    elif minute < 10:
+        spoken = f"{words(hour)} oh {words(minute)}"
+    else:
+        spoken = f"{words(hour)} {words(minute)}"
+    if meridiem:
+        spoken += f" {meridiem[0].lower()} m"
+    return spoken
+
+
+def _month_number(name: str) -> int:
+    key = name.rstrip(".").lower()
+    for index, month in enumerate(MONTHS, start=1):
+        if month.lower() == key:
+            return index
+    return _MONTH_ABBREVIATIONS[key]
+
+
+def _named_date(match: re.Match[str]) -> str:
+    month = MONTHS[_month_number(match.group("month")) - 1]
+    spoken = f"{month} {words(int(match.group('day')), 'ordinal')}"
+    if match.group("year"):
+        spoken += f", {year(int(match.group('year')))}"
+    return spoken
+
+
+def _numeric_date(match: re.Match[str]) -> str:
+    first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    month, day = (second, first) if first > 12 else (first, second)  # 15/09 is day first
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group()
+    full_year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    return f"{MONTHS[month - 1]} {words(day, 'ordinal')}, {year(full_year)}"
+
+
+def _year_range(match: re.Match[str]) -> str:
+    start, end = match.group(1), match.group(2)
+    if len(end) == 2:
+        end = start[:2] + end
+    return f"{year(int(start))} to {year(int(end))}"
+
+
+def _decade(match: re.Match[str]) -> str:
+    if match.group("short"):
+        return _plural(words(int(match.group("short")) * 10))
+    return _plural(year(int(match.group("century") + "0")))
+
+
+def _year_or_count(match: re.Match[str]) -> str:
+    text = match.string
+    before = text[: match.start()].split()
+    after = text[match.end() :].split()
+    previous = before[-1].lower().strip(",;:(") if before else ""
+    following = after[0].strip(".,;:!?\"')") if after else ""
+    value = int(match.group())
+    if previous in _YEAR_CUES:
+        return year(value)
+    if following.isalpha() and following.islower() and following not in _AFTER_A_YEAR:
+        return words(value)  # "1980 people", "2000 miles"
+    return year(value)
+
+
+def _fraction(match: re.Match[str]) -> str:
+    numerator, denominator = int(match.group(1)), int(match.group(2))
+    if denominator == 0:
+        return match.group()
+    if denominator == 2:
+        name = "half" if numerator == 1 else "halves"
+    elif denominator == 4:
+        name = "quarter" if numerator == 1 else "quarters"
+    else:
+        name = words(denominator, "ordinal")
+        name = name if numerator == 1 else name + "s"
+    return f"{words(numerator)} {name}"
+
+
+def _digits(match: re.Match[str]) -> str:
+    groups = re.split(r"[-.\s()]+", match.group().strip("()"))
+    return ", ".join(" ".join(words(int(d)) for d in group) for group in groups if group)
+
+
+def _number(match: re.Match[str]) -> str:
+    sign = "minus " if match.group("sign") else ""
+    return sign + words(match.group("value"))
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    return words(int(match.group(1)), "ordinal")
+
+
+def _abbreviation(match: re.Match[str]) -> str:
+    return ABBREVIATIONS[match.group()]
+
+
+def _saint_or_street(match: re.Match[str]) -> str:
+    following = match.string[match.end() :].lstrip()
+    return "Saint" if following[:1].isupper() else "Street"
+
+
+def _initialism(match: re.Match[str]) -> str:
+    return " ".join(match.group().replace(".", ""))
+
+
+def _acronym(match: re.Match[str]) -> str:
+    word, plural = match.group("letters"), match.group("plural") or ""
+    if match.string.upper() == match.string:
+        return match.group()  # a sentence in capitals is shouting, not acronyms
+    if word in WORD_ACRONYMS:
+        return word.capitalize() + plural
+    return " ".join(word) + (" s" if plural else "")
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _roman_number(match: re.Match[str]) -> str:
+    return f"{match.group('before')} {words(_roman_value(match.group('numeral')))}"
+
+
+def _regnal(match: re.Match[str]) -> str:
+    ordinal = words(_roman_value(match.group("numeral")), "ordinal")
+    return f"{match.group('name')} the {ordinal}"
+
+
+def _site(match: re.Match[str]) -> str:
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group()).split("/")[0]
+    return host.replace(".", " dot ")
+
+
+def _email(match: re.Match[str]) -> str:
+    user, _, host = match.group().partition("@")
+    return f"{user.replace('.', ' dot ')} at {host.replace('.', ' dot ')}"
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("email", _compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
+    Rule("link", _compile(r"\b(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]]"), _site),
+    Rule("hashtag", _compile(r"(?<![\w&])#([A-Za-z]\w*)"), lambda m: f"hashtag {m.group(1)}"),
+    Rule("mention", _compile(r"(?<![\w.])@([A-Za-z_]\w*)"), lambda m: f"at {m.group(1)}"),
+    Rule(
+        "money",
+        _compile(
+            rf"(?:(?P<symbol>[$€£])|\b(?P<code>USD|EUR|GBP)\s?)(?P<amount>{_NUMBER})"
+            rf"(?:(?P<suffix>[KkMmBb]|bn|mn)\b|\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+        ),
+        _money,
+    ),
+    Rule(
+        "percent",
+        _compile(rf"(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})\s?(?:%|per ?cent\b)"),
+        _percent,
+    ),
+    Rule(
+        "unit",
+        _compile(
+            rf"(?P<amount>{_NUMBER})\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
+            r"(?![A-Za-z])"
+        ),
+        _unit,
+    ),
+    Rule(
+        "time",
+        _compile(
+            r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[AaPp])\.?\s?[Mm]\.?(?!\w))?"
+        ),
+        _time,
+    ),
+    Rule(
+        "date",
+        _compile(
+            rf"\b(?P<month>{_MONTH})\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b"
+            rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
+        ),
+        _named_date,
+    ),
+    Rule("date", _compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
+    Rule("year range", _compile(rf"\b({_YEAR})\s?[-–]\s?({_YEAR}|\d\d)\b"), _year_range),
+    Rule(
+        "decade",
+        _compile(r"(?:\b(?P<century>1[1-9]\d|20\d)0s\b|['’](?P<short>[1-9])0s\b)"),
+        _decade,
+    ),
+    Rule("year", _compile(rf"(?<![\d,.$€£#])\b({_YEAR})\b(?![,.]\d|%)"), _year_or_count),
+    Rule("ordinal", _compile(r"\b(\d+)(?:st|nd|rd|th)\b"), _ordinal),
+    Rule("fraction", _compile(r"(?<![\d/])\b(\d)/(\d{1,2})\b(?![\d/])"), _fraction),
+    Rule(
+        "digits",
+        _compile(r"(?<![\d-])(?:\(\d{3}\)\s?|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b"),
+        _digits,
+    ),
+    Rule(
+        "range",
+        _compile(rf"(?<![\w.])({_NUMBER})\s?[-–]\s?({_NUMBER})\b"),
+        lambda m: f"{words(m.group(1))} to {words(m.group(2))}",
+    ),
+    Rule(
+        "number",
+        _compile(rf"(?:(?P<sign>(?<![\w.])[-−])|\b)(?P<value>{_NUMBER})\b"),
+        _number,
+    ),
+    Rule("saint or street", _compile(r"\bSt\.(?=\s|$)"), _saint_or_street),
+    Rule(
+        "abbreviation",
+        _compile(
+            r"(?<!\w)(?:"
+            + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+            + r")(?!\w)"
+        ),
+        _abbreviation,
+    ),
+    Rule("initialism", _compile(r"\b(?:[A-Z]\.){2,}(?!\w)"), _initialism),
+    Rule(
+        "Roman numeral",
+        _compile(rf"\b(?P<before>{_ROMAN_AS_NUMBER})\s+(?P<numeral>{_ROMAN})\b(?<=[IVX])"),
+        _roman_number,
+    ),
+    Rule(
+        "Roman numeral",
+        _compile(
+            r"\b(?P<name>(?!(?:The|A|An|In|On|At|By|Of|To)\b)[A-Z][a-z]+)\s+"
+            rf"(?P<numeral>(?=[IVX]{{2}}|[VX]\b){_ROMAN})\b(?<=[IVX])"
+        ),
+        _regnal,
+    ),
+    Rule("acronym", _compile(r"\b(?P<letters>[A-Z]{2,5})(?P<plural>s)?\b"), _acronym),
+    Rule("symbol", _compile(r"\s?&\s?"), lambda m: " and "),
+    Rule("pause", _compile(r"\s*(?:—|–|\s-\s|…|\.\.\.)\s*"), lambda m: ", "),
+)
