@@ -322,3 +322,38 @@ def test_a_bad_loudness_target_is_refused(run_cli, option, message) -> None:
     done = run_cli("--sample", option, *FAKE)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def test_check_lists_what_is_said_differently_and_the_names(run_cli, tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nMr. Teigen paid $10 to the FBI in 2020.\n", encoding="utf-8")
+    done = run_cli("check", article, *FAKE)
+    assert done.returncode == 0, done.stderr
+    assert "abbreviation     Mr. -> Mister" in done.stdout
+    assert "money            $10 -> ten dollars" in done.stdout
+    assert "acronym          FBI -> F B I" in done.stdout
+    assert "year             2020 -> twenty twenty" in done.stdout
+    assert "  Teigen" in done.stdout
+    assert not (tmp_path / "audio").exists()
+
+
+def test_a_lexicon_changes_what_is_said_and_check_shows_it(run_cli, tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nChrissy Teigen wrote.\n", encoding="utf-8")
+    lexicon = tmp_path / "names.toml"
+    lexicon.write_text('Teigen = "TY-gin"\n', encoding="utf-8")
+    done = run_cli(article, "--plan", "--lexicon", lexicon, *FAKE)
+    assert (
+        json.loads(done.stdout)["segments"][2]["sentences"][0]["spoken"] == "Chrissy TY-gin wrote."
+    )
+    done = run_cli("check", article, "--lexicon", lexicon, *FAKE)
+    assert "lexicon          Teigen -> TY-gin" in done.stdout
+
+
+def test_a_broken_lexicon_is_refused_in_one_line(run_cli, tmp_path) -> None:
+    lexicon = tmp_path / "bad.toml"
+    lexicon.write_text("Teigen = TY-gin\n", encoding="utf-8")
+    done = run_cli("--sample", "--plan", "--lexicon", lexicon, *FAKE)
+    assert done.returncode == 2
+    assert "not valid TOML" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

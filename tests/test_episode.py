@@ -148,3 +148,16 @@ def test_the_whole_sample_becomes_an_episode(run_cli, tmp_path) -> None:
     ]
     assert spoken == BUNDLED_SAMPLE.read_text(encoding="utf-8").split()
     assert 100_000 < manifest["duration_ms"] < 240_000
+
+
+def test_check_shows_how_the_voice_says_the_names(run_cli) -> None:
+    done = run_cli("check", "--sample")
+    assert done.returncode == 0, done.stderr
+    assert "Teigen     /tˈeɪdʒən/" in done.stdout
+
+
+def test_a_lexicon_respelling_reaches_the_voice(run_cli, tmp_path) -> None:
+    lexicon = tmp_path / "names.toml"
+    lexicon.write_text('Teigen = "TY-gin"\n', encoding="utf-8")
+    done = run_cli("check", "--sample", "--lexicon", lexicon)
+    assert "lexicon          Teigen -> TY-gin" in done.stdout

@@ -247,13 +247,18 @@ def _ordinal(match: re.Match[str]) -> str:
     return words(int(match.group(1)), "ordinal")
 
 
+def _sentence_end(match: re.Match[str]) -> str:
+    """The full stop an abbreviation's own stop stood for, at the end of the text."""
+    return "." if not match.string[match.end() :].strip() else ""
+
+
 def _abbreviation(match: re.Match[str]) -> str:
-    return ABBREVIATIONS[match.group()]
+    return ABBREVIATIONS[match.group()] + _sentence_end(match)
 
 
 def _saint_or_street(match: re.Match[str]) -> str:
     following = match.string[match.end() :].lstrip()
-    return "Saint" if following[:1].isupper() else "Street"
+    return "Saint" if following[:1].isupper() else "Street" + _sentence_end(match)
 
 
 def _initialism(match: re.Match[str]) -> str:
