@@ -129,7 +129,14 @@ def test_voices_lists_the_system_voices(run_cli) -> None:
 
 def test_a_voice_and_a_rate_change_the_reading(run_cli, short_article, tmp_path) -> None:
     slow = run_cli(
-        short_article, "-o", tmp_path / "slow.mp3", "--rate", "120", "--voice", "gmw/en-us+f3", "--no-music"
+        short_article,
+        "-o",
+        tmp_path / "slow.mp3",
+        "--rate",
+        "120",
+        "--voice",
+        "gmw/en-us+f3",
+        "--no-music",
     )
     assert slow.returncode == 0, slow.stderr
     fast = run_cli(short_article, "-o", tmp_path / "fast.mp3", "--rate", "220", "--no-music")
