@@ -19,6 +19,7 @@ CASES = {
         ("pages 10-15", "pages ten to fifteen"),
         ("1/2 and 3/4 and 2/3", "one half and three quarters and two thirds"),
         ("Call 555-123-4567.", "Call five five five, one two three, four five six seven."),
+        ("version 1.8.3 is out", "version one point eight point three is out"),
     ],
     "years": [
         ("In 1980 it began.", "In nineteen eighty it began."),

@@ -355,6 +355,11 @@ RULES: tuple[Rule, ...] = (
         _decade,
     ),
     Rule("year", _compile(rf"(?<![\d,.$€£#])\b({_YEAR})\b(?![,.]\d|%)"), _year_or_count),
+    Rule(
+        "version",
+        _compile(r"\b\d+(?:\.\d+){2,}\b"),
+        lambda m: " point ".join(words(int(part)) for part in m.group().split(".")),
+    ),
     Rule("ordinal", _compile(r"\b(\d+)(?:st|nd|rd|th)\b"), _ordinal),
     Rule("fraction", _compile(r"(?<![\d/])\b(\d)/(\d{1,2})\b(?![\d/])"), _fraction),
     Rule(
