@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, MissingDependencyError
+from .files import read_user_file
 
 if TYPE_CHECKING:
     from PIL.ImageDraw import ImageDraw
@@ -308,16 +309,7 @@ def read_cover(path: Path) -> Cover:
     greyscale is kept byte for byte, as is an RGB PNG; other modes are converted to RGB, in the
     same format, and transparency is flattened onto white.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file; check the --cover path") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path} is a directory; give a PNG or JPEG file as --cover") from exc
-    except PermissionError as exc:
-        raise InputError(f"{path}: permission denied; make the file readable") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from exc
+    data = read_user_file(path, "a PNG or JPEG file as --cover", "--cover")
 
     from PIL import Image, UnidentifiedImageError
 

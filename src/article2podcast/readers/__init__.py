@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import read_user_file
 from ..model import Article
 from .decoding import decode
 from .markdown import parse_markdown
@@ -38,16 +39,7 @@ def read_article(source: str) -> Article:
             f"{source}: unsupported file type {path.suffix or '(none)'!r}; "
             f"give one of {', '.join(sorted(PARSERS))} or '-' for standard input"
         )
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{source}: no such file; check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{source} is a directory; give an article file") from exc
-    except PermissionError as exc:
-        raise InputError(f"{source}: permission denied; make the file readable") from exc
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read it ({exc.strerror})") from exc
+    data = read_user_file(path, "an article file")
     return parse(decode(data, source), parser_key, _title_from_name(path), source)
 
 
