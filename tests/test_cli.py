@@ -337,6 +337,16 @@ def test_check_lists_what_is_said_differently_and_the_names(run_cli, tmp_path) -
     assert not (tmp_path / "audio").exists()
 
 
+def test_check_names_follow_titles_and_abbreviations_are_not_names(run_cli, tmp_path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "T\n\nOn Monday Mr. Teigen met Dr. Okonjo-Iweala on Sept. 15. Later Newsom left.\n"
+    )
+    section = run_cli("check", article, *FAKE).stdout.split("will say them:")[1].split("\n\n")[0]
+    names = [line.strip() for line in section.strip().splitlines()]
+    assert names == ["Monday", "Teigen", "Okonjo-Iweala", "Newsom"]
+
+
 def test_a_lexicon_changes_what_is_said_and_check_shows_it(run_cli, tmp_path) -> None:
     article = tmp_path / "a.txt"
     article.write_text("Headline\n\nChrissy Teigen wrote.\n", encoding="utf-8")

@@ -68,3 +68,9 @@ def test_a_long_first_paragraph_is_not_taken_for_a_headline() -> None:
     assert article.title == "Fallback"
     assert not article.title_in_text
     assert article.blocks[0].text == " ".join(body.split())
+
+
+def test_markdown_style_headings_in_a_text_file_lose_their_hashes() -> None:
+    article = parse("# The Title\n\n## A Section ##\n\nText.\n")
+    assert article.title == "The Title"
+    assert article.blocks[0] == Block("heading", "A Section")

@@ -205,6 +205,6 @@ def test_every_format_opens_with_its_codec_loudness_tags_and_chapters(
         )
         assert has_cover, "the cover is embedded"
     if has_chapters:
-        assert [c["tags"]["title"] for c in info["chapters"]] == [
-            c["title"] for c in manifest["chapters"]
-        ]
+        assert [
+            (c["tags"]["title"], round(float(c["start_time"]) * 1000)) for c in info["chapters"]
+        ] == [(c["title"], c["start_ms"]) for c in manifest["chapters"]]

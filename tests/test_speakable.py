@@ -20,6 +20,8 @@ CASES = {
         ("1/2 and 3/4 and 2/3", "one half and three quarters and two thirds"),
         ("Call 555-123-4567.", "Call five five five, one two three, four five six seven."),
         ("version 1.8.3 is out", "version one point eight point three is out"),
+        ("the 1,000th visitor", "the one thousandth visitor"),
+        ("9/11 and 24/7", "nine eleven and twenty-four seven"),
     ],
     "years": [
         ("In 1980 it began.", "In nineteen eighty it began."),
@@ -28,6 +30,9 @@ CASES = {
         ("the 2020s and the '90s", "the twenty twenties and the nineties"),
         ("from 2019-2021", "from twenty nineteen to twenty twenty-one"),
         ("since 2005", "since two thousand and five"),
+        ("a 2019 study found", "a twenty nineteen study found"),
+        ("the 2008 financial crisis", "the two thousand and eight financial crisis"),
+        ("about 2000 miles", "about two thousand miles"),
     ],
     "dates and times": [
         ("Sept. 15, 2020", "September fifteenth, twenty twenty"),
@@ -44,6 +49,11 @@ CASES = {
         ("$2.50", "two dollars fifty cents"),
         ("$150K", "one hundred and fifty thousand dollars"),
         ("$1.5 billion", "one point five billion dollars"),
+        ("$0.99", "ninety-nine cents"),
+        ("US$5 and $5 Million", "five dollars and five million dollars"),
+        ("lost -$5", "lost minus five dollars"),
+        ("fell -2%", "fell minus two percent"),
+        ("hit -10°C", "hit minus ten degrees Celsius"),
         ("€20 and £5", "twenty euros and five pounds"),
         ("EUR 30", "thirty euros"),
         ("10-15% more", "ten to fifteen percent more"),
@@ -67,6 +77,8 @@ CASES = {
         ("World War II", "World War two"),
         ("Henry VIII and Louis XIV", "Henry the eighth and Louis the fourteenth"),
         ("Chapter IV", "Chapter four"),
+        ("Rocky II", "Rocky two"),
+        ("Malcolm X and Generation X", "Malcolm X and Generation X"),
         ("I said I would.", "I said I would."),
         ("Then I left.", "Then I left."),
     ],
@@ -161,3 +173,9 @@ def test_normalisation_never_raises_and_never_empties_a_sentence_with_words(sent
 )
 def test_tricky_token_soup_never_raises(sentence: str) -> None:
     speakable(sentence)
+
+
+def test_a_number_too_long_to_name_is_read_digit_by_digit() -> None:
+    said = speakable("The number " + "9" * 400 + " is big.")
+    assert said.startswith("The number nine nine nine")
+    assert said.endswith(" is big.")

@@ -10,8 +10,12 @@ from dataclasses import dataclass
 
 from .producing import Plan
 from .speakable import Change, speak
+from .speakable.english import ABBREVIATIONS, MONTHS
 
-_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:['’][a-z]+)?")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*(?:['’][a-z]+)?")
+_ABBREVIATED = (
+    frozenset(ABBREVIATIONS) | {"St."} | {f"{month[:n]}." for month in MONTHS for n in (3, 4)}
+)
 _COMMON = frozenset("I The A An And But Or He She It We They You His Her Its Our Their".split())
 
 
@@ -26,11 +30,13 @@ class Report:
 
 
 def _names(sentence: str) -> list[str]:
-    """Capitalised words that are not capitalised for starting a sentence or a quotation."""
+    """Capitalised words that are not capitalised for starting a sentence or a quotation
+    (an abbreviation's full stop, as in "Mr. Teigen", does not end a sentence)."""
     tokens = sentence.split()
     found = []
     for previous, token in itertools.pairwise(tokens):
-        if previous[-1] in ".!?:" or not token[0].isupper():
+        ends_sentence = previous[-1] in ".!?:" and previous not in _ABBREVIATED
+        if ends_sentence or not token[0].isupper() or token in _ABBREVIATED:
             continue
         match = _CAPITALISED.match(token)
         if match and match.group() not in _COMMON:

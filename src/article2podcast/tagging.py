@@ -118,9 +118,10 @@ def chapter_element_ids(titles: Sequence[str]) -> list[str]:
 
 def _add_vorbis_chapters(tags: Any, chapters: Sequence[Chapter]) -> None:
     """Vorbis-comment chapters (CHAPTER001=00:01:02.500, CHAPTER001NAME=...), the form ffmpeg
-    and players read; ffmpeg writes them for Opus but not for Vorbis or FLAC."""
-    if any(key.lower().startswith("chapter") for key in tags.keys()):  # noqa: SIM118
-        return
+    and players read. ffmpeg writes none for Vorbis or FLAC, and for Opus rounds their times
+    to whole seconds, so ours replace whatever is there."""
+    for key in [key for key in tags.keys() if key.lower().startswith("chapter")]:  # noqa: SIM118
+        del tags[key]
     for number, chapter in enumerate(chapters, start=1):
         tags[f"CHAPTER{number:03d}"] = [_chapter_time(chapter.start_ms)]
         tags[f"CHAPTER{number:03d}NAME"] = [chapter.title]

@@ -12,6 +12,7 @@ _HEADING_MAX_WORDS = 14
 _SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’)\]]*$")
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")
 _QUOTE_MARKER = re.compile(r"^>\s?")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*\w.*?)\s*#*$")
 # A block of several lines, none longer than this, is a hard-wrapped paragraph: its line
 # breaks are not paragraph breaks.
 _WRAPPED_LINE_MAX = 100
@@ -54,13 +55,16 @@ def _take_title(blocks: list[list[str]]) -> tuple[str | None, list[list[str]]]:
         return None, blocks
     first = blocks[0]
     if len(first) == 1:
-        return first[0], blocks[1:]
+        marked = _MARKDOWN_HEADING.match(first[0])
+        return (marked.group(1) if marked else first[0]), blocks[1:]
     if not _is_wrapped(first) and not _SENTENCE_END.search(first[0]):
         return first[0], [first[1:], *blocks[1:]]
     return None, blocks  # the file opens with a paragraph
 
 
 def _parse_block(lines: list[str]) -> list[Block]:
+    if len(lines) == 1 and (marked := _MARKDOWN_HEADING.match(lines[0])):
+        return [Block("heading", marked.group(1))]  # "## Heading" in a .txt
     if all(_QUOTE_MARKER.match(line) for line in lines):
         inner = [_QUOTE_MARKER.sub("", line) for line in lines]
         return [Block("quote", _join(inner))] if any(inner) else []

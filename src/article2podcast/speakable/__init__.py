@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from . import english
 from .lexicon import BUILTIN, Lexicon
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the invisible bidirectional-text controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Pictographs and decorative symbols: a speech engine reads their Unicode names, or nothing.
 _DECORATIVE = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3]"

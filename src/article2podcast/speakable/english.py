@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from num2words import num2words
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SIGN = r"(?P<sign>(?<![\w.])[-−])?"
+_LARGEST_NAMED = 10**21  # sextillion: beyond it, numbers are read digit by digit
+_LONGEST_NAMED = 30
 _YEAR = r"1[1-9]\d\d|20\d\d"
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -65,6 +68,14 @@ WORD_ACRONYMS = frozenset(
     "NASA NATO UNESCO UNICEF OPEC FIFA NAFTA AIDS SARS COVID LASER RADAR SCUBA OK ASAP NIMBY "
     "GIF JPEG PIN SIM SWAT ZIP DARPA FEMA OSHA ESPN NOAA".split()
 )
+# Names that take a regnal number ("Henry VIII" is "Henry the eighth").
+RULERS = frozenset(
+    """Henry Edward George William Louis Charles Elizabeth Richard James Mary Paul John Benedict
+    Pius Gregory Leo Philip Frederick Ramesses Alexander Peter Catherine Nicholas Ivan Victor
+    Francis Innocent Clement Urban Boniface Alfonso Ferdinand Carlos Juan Felipe Gustav Olaf
+    Harald Haakon Christian Frederik Wilhelm Otto Ludwig Friedrich Rudolf Stephen Anne Victoria
+    Constantine Justinian Darius Xerxes Ptolemy Amenhotep Thutmose Willem Albert Baudouin""".split()
+)
 # Words before a Roman numeral that make it a number ("World War II" is "World War two").
 _ROMAN_AS_NUMBER = (
     r"(?:War|Chapter|Part|Volume|Vol\.|Act|Book|Phase|Bowl|Title|Article|Type|Class|Level"
@@ -72,11 +83,13 @@ _ROMAN_AS_NUMBER = (
 )
 _ROMAN = r"X{0,3}(?:IX|IV|V?I{0,3})"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-# Words that follow a year rather than a count ("1980 was", "2020 and").
-_AFTER_A_YEAR = frozenset(
-    "was is had has saw brought will would marked began ended and or to when the a an as "
-    "at in on after before until season election census edition model".split()
+# A four-digit number is a year unless a count cue comes before it or a counted noun after.
+_COUNT_CUES = frozenset(
+    "about around nearly almost over some than exactly approximately roughly more fewer "
+    "least most only just another".split()
 )
+_COUNT_NOUNS = frozenset("people men women children feet miles times".split())
+_NOT_PLURAL = frozenset("this was has his its as is us thus".split())
 _YEAR_CUES = frozenset(
     "in since by from until till to during before after circa c. year early late mid "
     "spring summer autumn fall winter of".split()
@@ -99,8 +112,21 @@ def words(number: str | int | Decimal, to: str = "cardinal") -> str:
     """`number` in words ("37,000" -> "thirty-seven thousand")."""
     if isinstance(number, str):
         number = _decimal(number)
-    text: str = num2words(number, lang="en", to=to)
+    magnitude = abs(Decimal(number))
+    if magnitude >= _LARGEST_NAMED or (to == "cardinal" and len(str(number)) > _LONGEST_NAMED):
+        return _digit_by_digit(str(number))  # no one says a 30-digit number by its name
+    try:
+        text: str = num2words(number, lang="en", to=to)
+    except (OverflowError, ValueError, ArithmeticError):
+        return _digit_by_digit(str(number))
     return text.replace(",", "")
+
+
+def _digit_by_digit(number: str) -> str:
+    names = {".": "point", "-": "minus"}
+    return " ".join(
+        names.get(c) or num2words(int(c), lang="en") for c in number if c in names or c.isdigit()
+    )
 
 
 def _decimal(text: str) -> Decimal:
@@ -127,31 +153,35 @@ def _money(match: re.Match[str]) -> str:
         match.group("scale") or "",
     )
     one, many, cent, cents = CURRENCIES[symbol]
+    sign = "minus " if match.group("sign") else ""
     scale = _SCALES.get(suffix, "") or scale_word.lower()
     value = _decimal(amount)
     if scale:
-        return f"{words(value)} {scale} {many}"
+        return f"{sign}{words(value)} {scale} {many}"
     whole, _, fraction = amount.replace(",", "").partition(".")
-    unit = one if int(whole or 0) == 1 else many
-    spoken = f"{words(int(whole or 0))} {unit}"
+    whole_value = int(whole or 0)
+    spoken = f"{words(whole_value)} {one if whole_value == 1 else many}"
     if len(fraction) == 2 and int(fraction):
-        spoken += f" {words(int(fraction))} {cent if int(fraction) == 1 else cents}"
+        change = f"{words(int(fraction))} {cent if int(fraction) == 1 else cents}"
+        spoken = change if whole_value == 0 else f"{spoken} {change}"  # $0.99: cents alone
     elif fraction and not (len(fraction) == 2 and not int(fraction)):
         spoken = f"{words(value)} {many}"
-    return spoken
+    return sign + spoken
 
 
 def _percent(match: re.Match[str]) -> str:
     low, high = match.group("low"), match.group("high")
+    sign = "minus " if match.group("sign") else ""
     if low:
-        return f"{words(low)} to {words(high)} percent"
-    return f"{words(high)} percent"
+        return f"{sign}{words(low)} to {words(high)} percent"
+    return f"{sign}{words(high)} percent"
 
 
 def _unit(match: re.Match[str]) -> str:
     amount, unit = match.group("amount"), match.group("unit")
     one, many = UNITS[unit]
-    return f"{words(amount)} {one if _decimal(amount) == 1 else many}"
+    sign = "minus " if match.group("sign") else ""
+    return f"{sign}{words(amount)} {one if _decimal(amount) == 1 else many}"
 
 
 def _time(match: re.Match[str]) -> str:
@@ -214,9 +244,18 @@ def _year_or_count(match: re.Match[str]) -> str:
     value = int(match.group())
     if previous in _YEAR_CUES:
         return year(value)
-    if following.isalpha() and following.islower() and following not in _AFTER_A_YEAR:
-        return words(value)  # "1980 people", "2000 miles"
-    return year(value)
+    if (
+        previous in _COUNT_CUES
+        or following in _COUNT_NOUNS
+        or (
+            len(following) > 3
+            and following.endswith("s")
+            and following.islower()
+            and following not in _NOT_PLURAL
+        )
+    ):
+        return words(value)  # "about 2000 miles", "1980 people"
+    return year(value)  # "a 2019 study", "the 2008 financial crisis"
 
 
 def _fraction(match: re.Match[str]) -> str:
@@ -244,7 +283,7 @@ def _number(match: re.Match[str]) -> str:
 
 
 def _ordinal(match: re.Match[str]) -> str:
-    return words(int(match.group(1)), "ordinal")
+    return words(int(match.group(1).replace(",", "")), "ordinal")
 
 
 def _sentence_end(match: re.Match[str]) -> str:
@@ -288,8 +327,12 @@ def _roman_number(match: re.Match[str]) -> str:
 
 
 def _regnal(match: re.Match[str]) -> str:
-    ordinal = words(_roman_value(match.group("numeral")), "ordinal")
-    return f"{match.group('name')} the {ordinal}"
+    name, numeral = match.group("name"), match.group("numeral")
+    if name in RULERS:
+        return f"{name} the {words(_roman_value(numeral), 'ordinal')}"
+    if len(numeral) > 1:
+        return f"{name} {words(_roman_value(numeral))}"  # "Rocky II", "Apollo XI"
+    return match.group()  # "Malcolm X", "Generation X"
 
 
 def _site(match: re.Match[str]) -> str:
@@ -314,20 +357,23 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "money",
         _compile(
-            rf"(?:(?P<symbol>[$€£])|\b(?P<code>USD|EUR|GBP)\s?)(?P<amount>{_NUMBER})"
-            rf"(?:(?P<suffix>[KkMmBb]|bn|mn)\b|\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+            rf"{_SIGN}(?:(?:\b(?:US|C|A|NZ|HK))?(?P<symbol>[$€£])|\b(?P<code>USD|EUR|GBP)\s?)"
+            rf"(?P<amount>{_NUMBER})(?:(?P<suffix>[KkMmBb]|bn|mn)\b"
+            rf"|\s+(?P<scale>(?i:thousand|million|billion|trillion))\b)?"
         ),
         _money,
     ),
     Rule(
         "percent",
-        _compile(rf"(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})\s?(?:%|per ?cent\b)"),
+        _compile(
+            rf"{_SIGN}(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})\s?(?:%+|per ?cent\b)"
+        ),
         _percent,
     ),
     Rule(
         "unit",
         _compile(
-            rf"(?P<amount>{_NUMBER})\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
+            rf"{_SIGN}(?P<amount>{_NUMBER})\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
             r"(?![A-Za-z])"
         ),
         _unit,
@@ -360,7 +406,7 @@ RULES: tuple[Rule, ...] = (
         _compile(r"\b\d+(?:\.\d+){2,}\b"),
         lambda m: " point ".join(words(int(part)) for part in m.group().split(".")),
     ),
-    Rule("ordinal", _compile(r"\b(\d+)(?:st|nd|rd|th)\b"), _ordinal),
+    Rule("ordinal", _compile(r"(?<![\d,])\b(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"), _ordinal),
     Rule("fraction", _compile(r"(?<![\d/])\b(\d)/(\d{1,2})\b(?![\d/])"), _fraction),
     Rule(
         "digits",

@@ -27,6 +27,9 @@ BUILTIN = {
     "YouTube": "you tube",
     "LinkedIn": "linked in",
     "Wi-Fi": "why fye",
+    "9/11": "nine eleven",
+    "24/7": "twenty-four seven",
+    "50/50": "fifty fifty",
 }
 
 
