@@ -119,7 +119,8 @@ def words(number: str | int | Decimal, to: str = "cardinal") -> str:
         text: str = num2words(number, lang="en", to=to)
     except (OverflowError, ValueError, ArithmeticError):
         return _digit_by_digit(str(number))
-    return text.replace(",", "")
+    # American reading, like the voices' default accent: "one hundred forty", not "... and ...".
+    return text.replace(",", "").replace(" and ", " ")
 
 
 def _digit_by_digit(number: str) -> str:
@@ -137,7 +138,7 @@ def _decimal(text: str) -> Decimal:
 
 
 def year(value: int) -> str:
-    """A year as said: 1980 "nineteen eighty", 2005 "two thousand and five"."""
+    """A year as said: 1980 "nineteen eighty", 2005 "two thousand five"."""
     return words(value, "year")
 
 
@@ -384,6 +385,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:\s?(?P<ampm>[AaPp])\.?\s?[Mm]\.?(?!\w))?"
         ),
         _time,
+    ),
+    Rule(
+        "time",
+        _compile(r"\b(?P<h>1[0-2]|0?[1-9])\s?(?P<ampm>[AaPp])\.?[Mm]\b\.?"),
+        lambda m: f"{words(int(m.group('h')))} {m.group('ampm').lower()} m",
+    ),
+    Rule(
+        "power",
+        _compile(rf"\b({_NUMBER})\^({_NUMBER})\b"),
+        lambda m: f"{words(m.group(1))} to the power of {words(m.group(2))}",
     ),
     Rule(
         "date",
