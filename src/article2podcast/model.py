@@ -22,6 +22,24 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Page:
+    """What a web page says about its article (None where it says nothing)."""
+
+    author: str | None = None
+    """The byline: the intro credits it, and it is the artist tag."""
+    date: str | None = None
+    """Publication date, YYYY-MM-DD."""
+    site: str | None = None
+    """The site's name."""
+    url: str | None = None
+    """The canonical URL (or the one it was fetched from)."""
+    language: str | None = None
+    """The page's language code."""
+    image: str | None = None
+    """The lead image's URL."""
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as read from its source, before any narration decisions."""
 
@@ -36,6 +54,8 @@ class Article:
     links: tuple[str, ...] = ()
     """Link targets the source marked up (Markdown links); read as their text, kept for the
     show notes."""
+    page: Page | None = None
+    """For a web page: its author, date, site, URL..."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,13 @@ def render_notes(
 ) -> str:
     """The show notes in Markdown."""
     lines = [f"# {article.title}", "", f"*{show}* · {clock(duration_ms)}", ""]
-    if article.source and article.source != "-":
+    page = article.page
+    if page and (page.author or page.site or page.date):
+        byline = ", ".join(part for part in (page.author, page.site, page.date) if part)
+        lines += [f"By {byline}." if page.author else f"{byline}.", ""]
+    if page and page.url:
+        lines += [f"Source: <{page.url}>", ""]
+    elif article.source and article.source != "-":
         lines += [f"Read from `{article.source.rsplit('/', 1)[-1]}`.", ""]
     lines += ["## Chapters", ""]
     lines += [f"- {clock(chapter.start_ms)} {chapter.title}" for chapter in chapters]

@@ -5,6 +5,7 @@ read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into plac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 import itertools
@@ -275,10 +276,13 @@ def _verify_duration(audio: Path, expected_ms: int) -> None:
 
 
 def _tags(plan: Plan, settings: Settings) -> Tags:
+    page = plan.article.page
     source = "standard input" if plan.article.source == STDIN else Path(plan.article.source).name
+    if page and page.url:
+        source = page.url
     return Tags(
         title=plan.script.title,
-        artist=settings.show,
+        artist=page.author if page and page.author else settings.show,
         album=settings.show,
         date=datetime.date.today().isoformat(),
         comment=f"Read aloud from {source} by article2podcast {__version__}",
@@ -288,6 +292,7 @@ def _tags(plan: Plan, settings: Settings) -> Tags:
 def _details(plan: Plan, settings: Settings, voices: Mapping[Role, str | None]) -> dict[str, Any]:
     return {
         "source": plan.article.source,
+        "page": dataclasses.asdict(plan.article.page) if plan.article.page else None,
         "show": settings.show,
         "engine": settings.engine,
         "voice": voices.get("narrator"),

@@ -19,11 +19,10 @@ MAX_UTTERANCE_CHARS = 300
 DEFAULT_SHOW = "article2podcast"
 
 
-def intro_text(show: str, title_in_text: bool) -> str:
-    """What the host says before the headline."""
-    if title_in_text:
-        return f"This is {show}. Today's article:"
-    return f"This is {show}. Today's article."
+def intro_text(show: str, title_in_text: bool, author: str | None = None) -> str:
+    """What the host says before the headline (crediting the author when the page names one)."""
+    article = f"Today's article, by {author}" if author else "Today's article"
+    return f"This is {show}. {article}{':' if title_in_text else '.'}"
 
 
 def outro_text(show: str) -> str:
@@ -40,7 +39,9 @@ def script_article(
 ) -> Script:
     """The episode's script: intro, headline, the body block by block, outro."""
     say = functools.partial(speakable, lexicon=lexicon)
-    segments = [_segment("intro", intro_text(show, article.title_in_text), max_chars, say, "host")]
+    author = article.page.author if article.page else None
+    intro = intro_text(show, article.title_in_text, author)
+    segments = [_segment("intro", intro, max_chars, say, "host")]
     if article.title_in_text:
         segments.append(_segment("title", article.title, max_chars, say))
     for block in article.blocks:

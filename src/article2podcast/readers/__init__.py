@@ -10,10 +10,12 @@ from ..errors import InputError
 from ..files import read_user_file
 from ..model import Article
 from .decoding import decode
+from .html import parse_html
 from .markdown import parse_markdown
 from .plaintext import parse_plaintext
 
 Parser = Callable[[str, str, str], Article]
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PARSERS: dict[str, Parser] = {
     ".txt": parse_plaintext,
     ".text": parse_plaintext,
@@ -29,23 +31,40 @@ def read_article(source: str) -> Article:
     Standard input is read as Markdown when its first line is a `# ` headline, else as text.
     """
     if source == STDIN:
-        text = decode(sys.stdin.buffer.read(), "standard input")
+        data = sys.stdin.buffer.read()
+        if _looks_like_html(data):
+            return _worth_reading(parse_html(data, "Untitled article", STDIN))
+        text = decode(data, "standard input")
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
         return parse(text, parser_key, "Untitled article", STDIN)
     path = Path(source)
     parser_key = path.suffix.lower()
-    if parser_key not in PARSERS:
+    if parser_key not in PARSERS and parser_key not in HTML_SUFFIXES:
+        known = sorted([*PARSERS, *HTML_SUFFIXES])
         raise InputError(
             f"{source}: unsupported file type {path.suffix or '(none)'!r}; "
-            f"give one of {', '.join(sorted(PARSERS))} or '-' for standard input"
+            f"give one of {', '.join(known)} or '-' for standard input"
         )
     data = read_user_file(path, "an article file")
+    if parser_key in HTML_SUFFIXES:
+        # Bytes, not text: the page's own charset declaration decides its encoding.
+        return _worth_reading(parse_html(data, _title_from_name(path), source))
     return parse(decode(data, source), parser_key, _title_from_name(path), source)
+
+
+def _looks_like_html(data: bytes) -> bool:
+    start = data.lstrip()[:512].lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:200]
 
 
 def parse(text: str, parser_key: str, fallback_title: str, source: str) -> Article:
     """Parse decoded text with the parser for `parser_key`; reject articles with nothing to say."""
-    article = PARSERS[parser_key](text, fallback_title, source)
+    return _worth_reading(PARSERS[parser_key](text, fallback_title, source))
+
+
+def _worth_reading(article: Article) -> Article:
+    """`article`, unless it has no words to read."""
+    source = article.source
     if not any(any(c.isalnum() for c in block.text) for block in article.blocks) and not (
         article.title_in_text and any(c.isalnum() for c in article.title)
     ):
