@@ -25,6 +25,7 @@ from .chapters import chapters_for, podcasting20
 from .cover import make_cover, read_cover
 from .errors import ExportError, InputError
 from .exporting import FORMATS, format_for, probe_duration_ms, render_master
+from .fetching import is_url
 from .manifest import build_manifest
 from .mastering import master
 from .mixing import Mixer, Music, PcmFormat, mix, segment_timings, sentence_timings
@@ -110,7 +111,8 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
                 f"cannot create the output folder {default_folder} ({exc.strerror}); "
                 "choose another with --output-dir or -o"
             ) from exc
-        source_name = "" if plan.article.source == STDIN else Path(plan.article.source).stem
+        from_file = plan.article.source != STDIN and not is_url(plan.article.source)
+        source_name = Path(plan.article.source).stem if from_file else ""
         return default_episode_path(
             default_folder,
             plan.script.title,
@@ -131,8 +133,9 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
     if not os.access(folder, os.W_OK):
         raise InputError(f"-o {requested}: folder {folder} is not writable; choose another")
     source = plan.article.source
+    from_file = source != STDIN and not is_url(source)
     for target in (path, *(sidecar(path, suffix) for suffix in SIDECARS)):
-        if source != STDIN and target.exists() and target.samefile(source):
+        if from_file and target.exists() and target.samefile(source):
             raise InputError(f"-o {requested} would overwrite the article itself; choose another")
         if target.is_dir():
             raise InputError(f"-o {requested}: {target} is a folder; choose another name")

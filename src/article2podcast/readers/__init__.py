@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..fetching import fetch, is_url
 from ..files import read_user_file
 from ..model import Article
 from .decoding import decode
@@ -37,6 +39,14 @@ def read_article(source: str) -> Article:
         text = decode(data, "standard input")
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
         return parse(text, parser_key, "Untitled article", STDIN)
+    if is_url(source):
+        page = fetch(source)
+        article = parse_html(page.data, _title_from_name(Path(page.url.split("?")[0])), source)
+        if article.page is not None and article.page.url is None:
+            article = dataclasses.replace(
+                article, page=dataclasses.replace(article.page, url=page.url)
+            )
+        return _worth_reading(article)
     path = Path(source)
     parser_key = path.suffix.lower()
     if parser_key not in PARSERS and parser_key not in HTML_SUFFIXES:
