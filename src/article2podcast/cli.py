@@ -56,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "input", nargs="?", metavar="INPUT", help="the article: a .txt or .md file, or - for stdin"
+        "input",
+        nargs="?",
+        metavar="INPUT",
+        help="the article: a .txt, .md or .html file, an http(s) URL, or - for stdin",
     )
     parser.add_argument(
         "-o",
@@ -147,7 +150,9 @@ def build_check_parser() -> argparse.ArgumentParser:
             "fixed first."
         ),
     )
-    parser.add_argument("input", nargs="?", metavar="INPUT", help="the article, or - for stdin")
+    parser.add_argument(
+        "input", nargs="?", metavar="INPUT", help="the article (file, URL, or - for stdin)"
+    )
     parser.add_argument("--sample", action="store_true", help="check the bundled sample")
     parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
     parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
