@@ -22,7 +22,7 @@ from . import __version__
 from . import music as show_music
 from .captions import render_srt, render_vtt
 from .chapters import chapters_for, podcasting20
-from .cover import make_cover, read_cover
+from .cover import Cover, make_cover, read_cover
 from .errors import ExportError, InputError
 from .exporting import FORMATS, format_for, probe_duration_ms, render_master
 from .fetching import is_url
@@ -41,7 +41,7 @@ from .settings import Settings
 from .speakable import BUILTIN_LEXICON
 from .speakable.lexicon import Lexicon, default_lexicon
 from .staging import Staging
-from .tagging import Picture, Tags, finish_tags, write_mp3_tags
+from .tagging import Tags, finish_tags, write_mp3_tags
 
 SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
 """What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
@@ -261,12 +261,10 @@ def _music(sample_rate: int) -> Music:
     )
 
 
-def _cover(plan: Plan, settings: Settings) -> Picture:
+def _cover(plan: Plan, settings: Settings) -> Cover:
     if settings.cover is not None:
-        given = read_cover(settings.cover)
-        return Picture(given.data, given.mime)
-    made = make_cover(plan.script.title, settings.show)
-    return Picture(made.data, made.mime)
+        return read_cover(settings.cover)
+    return make_cover(plan.script.title, settings.show)
 
 
 def _verify_duration(audio: Path, expected_ms: int) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .chapters import Chapter
+from .cover import Cover
 from .errors import ExportError
 
 
@@ -45,18 +46,8 @@ class Tags:
         }
 
 
-@dataclass(frozen=True)
-class Picture:
-    """An image to embed."""
-
-    data: bytes
-    """The encoded image."""
-    mime: str
-    """image/png or image/jpeg."""
-
-
 def write_mp3_tags(
-    path: Path, tags: Tags, chapters: Sequence[Chapter], cover: Picture | None
+    path: Path, tags: Tags, chapters: Sequence[Chapter], cover: Cover | None
 ) -> None:
     """Replace the ID3 tag of the MP3 at `path`: tags, chapters (CHAP + CTOC), cover (APIC)."""
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
@@ -133,7 +124,7 @@ def _chapter_time(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
-def finish_tags(path: Path, cover: Picture, chapters: Sequence[Chapter]) -> None:
+def finish_tags(path: Path, cover: Cover, chapters: Sequence[Chapter]) -> None:
     """Complete what ffmpeg wrote in an M4A/M4B, FLAC, Ogg Vorbis or Opus file: the cover, and
     a FLAC file's chapters (WAV holds neither)."""
     import base64
