@@ -233,7 +233,7 @@ def narrate(
             clip = AudioSegment.empty()
         else:
             settings = VoiceSettings(voice=voices[utterance.role], rate=rate)
-            clip = _narrate_checked(engine, text, settings, rate, script, utterance)
+            clip = _narrate_checked(engine, text, settings, script, utterance)
         on_clip()
         yield clip
 
@@ -242,7 +242,6 @@ def _narrate_checked(
     engine: EngineProcess,
     text: str,
     settings: VoiceSettings,
-    rate: int,
     script: Script,
     utterance: Utterance,
 ) -> AudioSegment:
@@ -260,7 +259,7 @@ def _narrate_checked(
         except NarrationError as exc:  # a crash, a hang, or a clip the engine could not make
             problem = str(exc)
             continue
-        problem = clip_problem(clip, text, rate)
+        problem = clip_problem(clip, text, settings.rate or engine.default_rate)
         if not problem:
             return clip
     segment = script.segments[utterance.segment]

@@ -39,7 +39,7 @@ def split_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Run]:
         inside_a_word = (match.start() > 0 and not text[match.start() - 1].isspace()) or (
             end < len(text) and not text[end].isspace()
         )
-        if len(words) < min_words or inside_a_word or match.start() < position:
+        if len(words) < min_words or inside_a_word:
             continue
         _add(runs, text[position : match.start()], quoted=False)
         _add(runs, text[match.start() : end], quoted=True)
