@@ -29,6 +29,14 @@ The library will try again in the spring.
 """
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test has a clip cache of its own (never the user's), empty at the start."""
+    folder = tmp_path.parent / f"{tmp_path.name}-clip-cache"
+    monkeypatch.setenv("ARTICLE2PODCAST_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def short_article(tmp_path: Path) -> Path:
     path = tmp_path / "library.txt"

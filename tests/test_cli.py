@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -278,6 +279,52 @@ def test_an_interrupt_leaves_no_partial_episode_and_the_old_one_intact(
     assert stderr == "article2podcast: interrupted; no episode was written\n"
     assert episode.read_bytes() == b"the good old episode"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ep.mp3", "library.txt"]
+    # Running again resumes: what was narrated before the interrupt comes from the cache.
+    again = subprocess.run(
+        [sys.executable, "-m", "article2podcast", short_article, "-o", episode, *FAKE],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+    )  # fmt: skip
+    narrated, cached = map(
+        int, re.findall(r"(\d+) clips narrated, (\d+) from the cache", again.stderr)[0]
+    )
+    assert cached >= 2 and narrated >= 1
+
+
+def test_an_edited_paragraph_is_the_only_one_narrated_again(run_cli, short_article, tmp_path):
+    first = run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE)
+    assert re.search(r"(\d+) clips narrated, 0 from the cache", first.stderr), first.stderr
+    total = int(re.findall(r"(\d+) clips narrated", first.stderr)[0])
+    text = short_article.read_text(encoding="utf-8")
+    short_article.write_text(text.replace("spring", "summer"), encoding="utf-8")
+    again = run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE)
+    assert f"1 clips narrated, {total - 1} from the cache" in again.stderr
+    uncached = run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE, "--no-cache", "--jobs", "1")
+    assert f"{total} clips narrated, 0 from the cache" in uncached.stderr
+
+
+def test_the_cache_can_be_sized_listed_pruned_and_cleared(
+    run_cli, short_article, tmp_path, own_cache
+):
+    run_cli(short_article, "-o", tmp_path / "ep.mp3", *FAKE)
+    size = run_cli("cache", "size")
+    assert size.returncode == 0 and re.match(
+        rf"{re.escape(str(own_cache))}\t\d+ clips\t[\d.]+ [KM]B", size.stdout
+    )
+    listing = run_cli("cache", "list").stdout.splitlines()
+    assert any("The library will try again in the spring." in line for line in listing)
+    assert run_cli("cache", "prune", "--max-size", "10M").stdout.startswith("removed 0 clips")
+    pruned = int(run_cli("cache", "prune", "--max-size", "0.5M").stdout.split()[1])
+    assert 0 < pruned < len(listing)
+    assert sum(entry.stat().st_size for entry in own_cache.iterdir()) <= 512 * 1024
+    assert run_cli("cache", "clear").stdout.startswith(f"removed {len(listing) - pruned} clips")
+    assert run_cli("cache", "size").stdout.split("\t")[1] == "0 clips"
+    assert "--max-size must be a size" in run_cli("cache", "prune", "--max-size", "lots").stderr
+
+
+@pytest.mark.parametrize("jobs", ["0", "x", "65"])
+def test_a_bad_jobs_count_is_refused(run_cli, jobs) -> None:
+    done = run_cli("--sample", "--jobs", jobs)
+    assert done.returncode == 2 and "--jobs must be" in done.stderr
 
 
 def test_a_given_cover_is_embedded_as_it_is_and_not_copied_beside(

@@ -9,13 +9,14 @@ import pytest
 from pydub import AudioSegment
 from pydub.generators import Sine
 
+from article2podcast.clipcache import ClipCache
 from article2podcast.errors import NarrationError, UnknownVoiceError
-from article2podcast.model import Article, Block
+from article2podcast.model import Article, Block, Clip
 from article2podcast.narrating import (
     EngineProcess,
+    Narrator,
     clip_problem,
     list_voices,
-    narrate,
     resolve_voices,
 )
 from article2podcast.pacing import plan_utterances
@@ -25,29 +26,81 @@ ARTICLE = Article("Head", (Block("paragraph", "Alpha beta gamma. Delta epsilon."
 
 
 def run(
-    monkeypatch: pytest.MonkeyPatch, fault: str = "", voice: str | None = None
-) -> list[AudioSegment]:
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str = "",
+    voice: str | None = None,
+    *,
+    article: Article = ARTICLE,
+    jobs: int = 1,
+    cache: ClipCache | None = None,
+) -> list[Clip]:
+    """Narrate `article` with the fake engine; every clip must be there."""
     monkeypatch.setenv("ARTICLE2PODCAST_FAKE_FAULT", fault)
-    script = script_article(ARTICLE)
-    with EngineProcess("fake") as engine:
-        voices = resolve_voices(engine, {"narrator": voice})
-        return list(narrate(engine, script, plan_utterances(script), voices, 180))
+    script = script_article(article)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Narrator("fake", jobs, cache or ClipCache(Path(scratch))) as narrator,
+    ):
+        voices = narrator.resolve_voices({"narrator": voice})
+        clips = list(narrator.clips(script, plan_utterances(script), voices, 180))
+        run.narrated = narrator.narrated  # type: ignore[attr-defined]
+    assert all(clip is not None and clip.frames > 0 for clip in clips)
+    return [clip for clip in clips if clip is not None]
 
 
 def test_one_clip_per_utterance_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     clips = run(monkeypatch)
-    script = script_article(ARTICLE)
-    assert len(clips) == len(plan_utterances(script))
-    assert all(len(clip) > 0 for clip in clips)
+    assert len(clips) == len(plan_utterances(script_article(ARTICLE)))
+
+
+LONG = Article(
+    "Head",
+    tuple(
+        Block("paragraph", f"Paragraph {n} says {'word ' * (n % 7 + 1)}here.") for n in range(30)
+    ),
+)
+
+
+def test_workers_in_parallel_give_the_same_clips_in_the_same_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one = run(monkeypatch, article=LONG, jobs=1)
+    three = run(monkeypatch, article=LONG, jobs=3)
+    assert [clip.pcm for clip in three] == [clip.pcm for clip in one]
+
+
+def test_a_cached_clip_is_not_narrated_again_and_an_edit_narrates_only_itself(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cache = ClipCache(tmp_path)
+    first = run(monkeypatch, article=LONG, jobs=2, cache=cache)
+    assert run.narrated == len(first)  # type: ignore[attr-defined]
+    assert run(monkeypatch, article=LONG, jobs=2, cache=cache) == first
+    assert run.narrated == 0  # type: ignore[attr-defined]
+    blocks = list(LONG.blocks)
+    blocks[12] = Block("paragraph", "An edited paragraph, with other words.")
+    run(monkeypatch, article=Article("Head", tuple(blocks)), jobs=2, cache=cache)
+    assert run.narrated == 1  # type: ignore[attr-defined]
+
+
+def test_a_damaged_cache_entry_is_narrated_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cache = ClipCache(tmp_path)
+    first = run(monkeypatch, cache=cache)
+    for entry in sorted(tmp_path.iterdir())[:2]:
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])  # truncated, as by a full disk
+    assert run(monkeypatch, cache=cache) == first
+    assert run.narrated == 2  # type: ignore[attr-defined]
 
 
 def test_a_worker_that_dies_once_is_replaced_and_the_clip_retried(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("ARTICLE2PODCAST_FAKE_STATE", str(tmp_path / "crashed"))
-    clips = run(monkeypatch, "crash-once:Delta")
+    run(monkeypatch, "crash-once:Delta")
     assert (tmp_path / "crashed").exists()
-    assert all(len(clip) > 0 for clip in clips)
 
 
 def test_a_segment_that_keeps_crashing_the_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,10 +146,12 @@ def test_a_url_read_letter_by_letter_is_not_too_long() -> None:
 def test_the_engines_scratch_files_are_removed_even_when_it_crashes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    engines = tmp_path / "engines"
+    engines.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(engines))
     with pytest.raises(NarrationError):
-        run(monkeypatch, "crash:Delta")
-    assert list(tmp_path.iterdir()) == []
+        run(monkeypatch, "crash:Delta", cache=ClipCache(tmp_path / "cache"))
+    assert list(engines.iterdir()) == []
 
 
 def test_each_role_gets_the_engines_voice_for_it_unless_one_is_asked_for() -> None:

@@ -7,8 +7,10 @@ The only place that turns our exceptions into one line on stderr and an exit cod
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from typing import NoReturn
 
 from . import __version__
 from .checking import check, render
+from .clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
 from .exporting import FORMATS
@@ -25,6 +28,7 @@ from .loudness import PODCAST_TARGET_LUFS
 from .naming import DEFAULT_FOLDER
 from .narrating import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
+from .programs import on_stop_signal
 from .scripting import DEFAULT_SHOW
 from .settings import DEFAULT_RATE, Settings
 
@@ -33,6 +37,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISSING_DEPENDENCY = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 MIN_RATE, MAX_RATE = 60, 400
 MIN_LUFS, MAX_LUFS = -30.0, -9.0
+MAX_JOBS = 64
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,6 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--lexicon", metavar="FILE", help='pronunciation lexicon (TOML: Teigen = "TY-gin")'
     )
     parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="engine workers narrating at once (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=(
+            "where narrated clips are kept between runs (default: your cache folder; "
+            f"'{PROG} cache size' shows it)"
+        ),
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="narrate everything again; keep no clips"
+    )
+    parser.add_argument(
         "--plan", action="store_true", help="print the manifest of what would be read; no audio"
     )
     parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
@@ -124,6 +147,28 @@ def _rate(value: str) -> int:
     if not MIN_RATE <= rate <= MAX_RATE:
         raise argparse.ArgumentTypeError(f"--rate must be between {MIN_RATE} and {MAX_RATE}")
     return rate
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number, not {value!r}") from None
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"--jobs must be between 1 and {MAX_JOBS}")
+    return jobs
+
+
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _size(value: str) -> int:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", value.strip().lower())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"--max-size must be a size such as 500M or 2G, not {value!r}"
+        )
+    return int(float(match[1]) * _UNITS[match[2]])
 
 
 def _loudness(value: str) -> float:
@@ -160,20 +205,58 @@ def build_check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_cache_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} cache",
+        description=(
+            "The clip cache: every narrated sentence, kept so that producing an edited article "
+            "again narrates only what changed. It is pruned to its size limit after every run, "
+            "least recently used clips first."
+        ),
+    )
+    parser.add_argument(
+        "action",
+        choices=("list", "size", "prune", "clear"),
+        help="list the clips, print the cache's size, prune it to --max-size, or empty it",
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="the cache folder (default: yours)")
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        help=f"for prune: the size to keep, such as 500M (default {DEFAULT_MAX_BYTES // 1024**3}G)",
+    )
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    checking = bool(argv) and argv[0] == "check"
-    args = (
-        build_check_parser().parse_args(argv[1:]) if checking else build_parser().parse_args(argv)
-    )
+    command = argv[0] if argv and argv[0] in ("check", "cache") else ""
+    if command == "check":
+        args = build_check_parser().parse_args(argv[1:])
+    elif command == "cache":
+        args = build_cache_parser().parse_args(argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {
+        signum: signal.signal(signum, on_stop_signal) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
-        return _run_check(args) if checking else _run(args)
+        if command == "check":
+            return _run_check(args)
+        if command == "cache":
+            return _run_cache(args)
+        return _run(args)
     except Article2PodcastError as exc:
         _say(f"{PROG}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
+        if os.environ.get("A2P_TRACE"):
+            import traceback
+
+            traceback.print_exc()
         _say(f"{PROG}: interrupted; no episode was written")
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: still one line, the traceback on request
@@ -185,11 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_FAILURE
     finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _article(args: argparse.Namespace) -> str:
@@ -220,6 +300,31 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_cache(args: argparse.Namespace) -> int:
+    cache = ClipCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    if args.action == "list":
+        for entry in cache.entries():
+            used = datetime.datetime.fromtimestamp(entry.used).isoformat(" ", "seconds")
+            print(f"{entry.key[:16]}\t{_bytes(entry.size_bytes)}\t{used}\t{entry.text}")
+    elif args.action == "size":
+        entries = cache.entries()
+        total = sum(entry.size_bytes for entry in entries)
+        print(f"{cache.folder}\t{len(entries)} clips\t{_bytes(total)}")
+    elif args.action == "prune":
+        print(f"removed {cache.prune(args.max_size)} clips from {cache.folder}")
+    else:
+        print(f"removed {cache.clear()} clips from {cache.folder}")
+    return EXIT_OK
+
+
+def _bytes(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024  # type: ignore[assignment]
+    raise AssertionError
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = Settings(
         engine=args.engine,
@@ -232,6 +337,10 @@ def _run(args: argparse.Namespace) -> int:
         music=not args.no_music,
         cover=Path(args.cover) if args.cover else None,
         lexicon=Path(args.lexicon) if args.lexicon else None,
+        jobs=args.jobs,
+        cache_dir=None
+        if args.no_cache
+        else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()),
     )
     if args.voices:
         for voice in list_voices(settings.engine):
@@ -245,6 +354,8 @@ def _run(args: argparse.Namespace) -> int:
     destination = output_path(args.output, plan, default_folder=Path(args.output_dir))
     episode = _produce_with_progress(plan, destination, settings, quiet=args.quiet)
     if not args.quiet:
+        cached = episode.clips - episode.narrated
+        _say(f"{episode.narrated} clips narrated, {cached} from the cache")
         print(_summary(episode))
     return EXIT_OK
 
@@ -256,14 +367,14 @@ def _produce_with_progress(
 
     show_bar = not quiet and sys.stderr.isatty()
     with tqdm(
-        total=len(plan.utterances),
-        unit="sentence",
+        total=len(plan.script.segments),
+        unit="segment",
         desc="narrating",
         disable=not show_bar,
         file=sys.stderr,
         leave=False,
     ) as bar:
-        return produce(plan, destination, settings, on_clip=lambda: bar.update())
+        return produce(plan, destination, settings, on_segment=lambda: bar.update())
 
 
 def _summary(episode: Episode) -> str:

@@ -21,7 +21,7 @@ from typing import IO
 from .errors import ExportError
 from .loudness import MEASURE_FILTER, Loudness, parse_ebur128_summary
 from .mixing import PcmFormat
-from .programs import last_lines, require, run
+from .programs import last_lines, require, run, spawn
 
 SAMPLE_RATE = 44_100
 # Apple Podcasts asks for 96 kbps or more for mono speech.
@@ -79,10 +79,11 @@ def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) ->
         str(destination),
     ]  # fmt: skip
     with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=stderr)
+        process = spawn(command, stdin=subprocess.PIPE, stderr=stderr)
         assert process.stdin is not None
-        feeder = _Feeder(process.stdin)
+        feeder = None
         try:
+            feeder = _Feeder(process.stdin)
             for chunk in chunks:
                 if feeder.broken:
                     break  # ffmpeg has stopped: no use narrating the rest
@@ -90,7 +91,8 @@ def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) ->
             feeder.close()
         except BaseException:
             process.kill()
-            feeder.abandon()
+            if feeder is not None:
+                feeder.abandon()
             process.wait()
             raise
         code = process.wait()
@@ -108,12 +110,7 @@ def limit(
     """Apply `gain_db` and a true-peak limiter at `ceiling_dbtp` to the master, resampled to
     `sample_rate`, into a WAV file at `destination`; returns its loudness, measured on the way."""
     ffmpeg = require("ffmpeg")
-    oversampled = sample_rate * _OVERSAMPLING
-    chain = (
-        f"volume={gain_db:.2f}dB,aresample={oversampled},"
-        f"alimiter=limit={10 ** (ceiling_dbtp / 20):.4f}:attack=1:release=60:level=disabled"
-        f":latency=1,aresample={sample_rate},{MEASURE_FILTER}"
-    )
+    chain = f"{_levelling(gain_db, ceiling_dbtp, sample_rate)},{MEASURE_FILTER}"
     report = run(
         [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-y",
          "-i", str(master), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav",
@@ -124,6 +121,121 @@ def limit(
     return parse_ebur128_summary(report)
 
 
+def _levelling(gain_db: float, ceiling_dbtp: float, sample_rate: int) -> str:
+    """ffmpeg's filters for a gain and a true-peak limiter, ending at `sample_rate`."""
+    oversampled = sample_rate * _OVERSAMPLING
+    return (
+        f"volume={gain_db:.2f}dB,aresample={oversampled},"
+        f"alimiter=limit={10 ** (ceiling_dbtp / 20):.4f}:attack=1:release=60:level=disabled"
+        f":latency=1,aresample={sample_rate}"
+    )
+
+
+def encode_stream(
+    chunks: Iterable[bytes],
+    pcm: PcmFormat,
+    destination: Path,
+    *,
+    gain_db: float,
+    ceiling_dbtp: float,
+    bitrate: str | None = None,
+) -> Loudness:
+    """Level, limit and encode raw PCM chunks into `destination` (format by extension, no
+    tags) as they arrive, in one pass; returns the delivered loudness.
+
+    The encoded stream is also piped to a second ffmpeg that decodes and measures it at the
+    same time, so what is measured is what was delivered, at no extra pass.
+    """
+    ffmpeg = require("ffmpeg")
+    fmt = format_for(destination)
+    codec = list(fmt.codec)
+    options = [f"f={fmt.muxer}"]
+    if "-movflags" in codec:  # a muxer option: the tee muxer takes it per output
+        at = codec.index("-movflags")
+        options.append(f"movflags={codec[at + 1]}")
+        del codec[at : at + 2]
+    if fmt.muxer == "mp3":
+        options.append("id3v2_version=3")
+    pipe_muxer, pipe_demuxer = _PIPE_FORMATS[fmt.muxer]
+    encoder_command = [
+        ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        "-f", f"s{pcm.sample_width * 8}le", "-ar", str(pcm.sample_rate),
+        "-ac", str(pcm.channels), "-i", "pipe:0",
+        "-af", _levelling(gain_db, ceiling_dbtp, fmt.sample_rate), "-ac", "1", *codec,
+    ]  # fmt: skip
+    rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
+    if rate:
+        encoder_command += ["-b:a", rate]
+    encoder_command += [
+        "-map", "0:a", "-f", "tee",
+        f"[{':'.join(options)}]file:{_tee_escape(str(destination))}|[f={pipe_muxer}]pipe:1",
+    ]  # fmt: skip
+    meter_command = [
+        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-f", pipe_demuxer, "-i", "pipe:0",
+        "-af", MEASURE_FILTER, "-f", "null", "-",
+    ]  # fmt: skip
+    with tempfile.TemporaryFile() as encoder_log, tempfile.TemporaryFile() as meter_log:
+        processes: list[subprocess.Popen[bytes]] = []
+        feeder = None
+        try:
+            encoder = spawn(
+                encoder_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=encoder_log
+            )
+            processes.append(encoder)
+            assert encoder.stdin is not None and encoder.stdout is not None
+            meter = spawn(
+                meter_command, stdin=encoder.stdout, stdout=subprocess.DEVNULL, stderr=meter_log
+            )
+            processes.append(meter)
+            encoder.stdout.close()  # the meter alone reads it now: it sees the stream's end
+            feeder = _Feeder(encoder.stdin)
+            for chunk in chunks:
+                if feeder.broken:
+                    break  # ffmpeg has stopped: no use narrating the rest
+                feeder.put(chunk)
+            feeder.close()
+        except BaseException:
+            for process in processes:
+                process.kill()
+            if feeder is not None:
+                feeder.abandon()
+            for process in processes:
+                process.wait()
+            raise
+        encoder_code = encoder.wait()
+        meter_code = meter.wait()
+        if encoder_code != 0 or feeder.broken:
+            encoder_log.seek(0)
+            message = last_lines(encoder_log.read().decode(errors="replace"))
+            raise ExportError(
+                f"ffmpeg could not encode the episode (exit {encoder_code}): {message}"
+            )
+        meter_log.seek(0)
+        report = meter_log.read().decode(errors="replace")
+        if meter_code != 0:
+            raise ExportError(
+                f"ffmpeg could not measure the episode (exit {meter_code}): {last_lines(report)}"
+            )
+    return parse_ebur128_summary(report)
+
+
+# How the encoded stream is piped to the meter: the muxer that writes it, the demuxer that
+# reads it (MP4 cannot be written to a pipe; its AAC goes in ADTS frames).
+_PIPE_FORMATS = {
+    "mp3": ("mp3", "mp3"),
+    "ipod": ("adts", "aac"),
+    "ogg": ("ogg", "ogg"),
+    "opus": ("ogg", "ogg"),
+    "flac": ("flac", "flac"),
+    "wav": ("wav", "wav"),
+}
+
+
+def _tee_escape(path: str) -> str:
+    """`path` as one output of ffmpeg's tee muxer, whose syntax gives \\ ' | [ ] meaning."""
+    return "".join("\\" + char if char in "\\'|[]" else char for char in path)
+
+
 def encode(
     source: Path,
     destination: Path,
@@ -131,9 +243,11 @@ def encode(
     metadata: Mapping[str, str],
     chapters: Sequence[tuple[int, int, str]],
     bitrate: str | None = None,
+    copy: bool = False,
 ) -> None:
     """Encode `source` into `destination` (format by extension) with, for the formats ffmpeg
-    tags, the metadata and chapters (milliseconds)."""
+    tags, the metadata and chapters (milliseconds); with `copy`, `source` is already encoded
+    in that format and only the tags and chapters are added."""
     ffmpeg = require("ffmpeg")
     fmt = format_for(destination)
     command = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin", "-y"]
@@ -143,14 +257,27 @@ def encode(
             meta = Path(scratch) / "metadata.txt"
             meta.write_text(ffmetadata(metadata, chapters), encoding="utf-8")
             command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
-        command += ["-map", "0:a", "-ar", str(fmt.sample_rate), *fmt.codec]
-        rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
-        if rate:
-            command += ["-b:a", rate]
+        command += ["-map", "0:a"]
+        if copy:
+            command += ["-c:a", "copy", *_muxer_options(fmt)]
+        else:
+            command += ["-ar", str(fmt.sample_rate), *fmt.codec]
+            rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
+            if rate:
+                command += ["-b:a", rate]
         if fmt.muxer == "mp3":
             command += ["-id3v2_version", "3", "-write_xing", "1"]
         command += ["-f", fmt.muxer, str(destination)]
         run(command, "ffmpeg (encoding the episode)")
+
+
+def _muxer_options(fmt: Format) -> list[str]:
+    codec = list(fmt.codec)
+    return (
+        codec[codec.index("-movflags") : codec.index("-movflags") + 2]
+        if "-movflags" in codec
+        else []
+    )
 
 
 def ffmetadata(metadata: Mapping[str, str], chapters: Sequence[tuple[int, int, str]]) -> str:

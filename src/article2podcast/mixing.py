@@ -1,4 +1,4 @@
-"""Mixing: trim each clip, put the planned pauses between them, and time everything exactly.
+"""Mixing: level each clip, put the planned pauses between them, and time everything exactly.
 
 The clips are never added together (`a + b` in pydub copies both operands, which is
 quadratic over an episode): the mix is a sequence of raw PCM chunks, handed once to the
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
-from .loudness import clip_gain_db
-from .model import Script, Timing, Utterance
+from .model import Clip, Script, Timing, Utterance
 
 SAMPLE_WIDTH = 2  # 16-bit PCM throughout
 CHANNELS = 1
@@ -99,7 +98,7 @@ class Mixer:
         self._timings: list[Timing] = []
         self._last_gain: dict[str, float] = {}
 
-    def add(self, clip: AudioSegment, pause_before_ms: int, voice: str = "") -> Iterator[bytes]:
+    def add(self, clip: Clip | None, pause_before_ms: int, voice: str = "") -> Iterator[bytes]:
         """Lay down a pause and then a clip; yields the PCM just laid down."""
         gap = silence(self.format, pause_before_ms)
         data = self._prepare(clip, voice)
@@ -110,7 +109,7 @@ class Mixer:
         yield data
 
     def add_with_bed(
-        self, clips: Sequence[tuple[AudioSegment, Utterance]], music: Music
+        self, clips: Sequence[tuple[Clip | None, Utterance]], music: Music
     ) -> Iterator[bytes]:
         """Lay down a short section (the intro) with the music bed under it, ducked under the
         speech, fading out over `music.bed_tail_ms` after the last word."""
@@ -156,16 +155,22 @@ class Mixer:
     def mixdown(self) -> Mixdown:
         return Mixdown(self.format, tuple(self._timings), self._frames)
 
-    def _prepare(self, clip: AudioSegment, voice: str) -> bytes:
-        """A clip trimmed, levelled and in the mix's format."""
-        clip = trim(clip)
-        if self._level and len(clip):
+    def _prepare(self, clip: Clip | None, voice: str) -> bytes:
+        """A narrated clip levelled and in the mix's format (b'' for no clip)."""
+        if clip is None or not clip.pcm:
+            return b""
+        audio = AudioSegment(
+            clip.pcm,
+            sample_width=clip.sample_width,
+            frame_rate=clip.sample_rate,
+            channels=clip.channels,
+        )
+        if self._level:
             # A clip too short to measure gets the gain its voice had last.
-            gain = clip_gain_db(clip)
-            gain = self._last_gain.get(voice, 0.0) if gain is None else gain
+            gain = self._last_gain.get(voice, 0.0) if clip.gain_db is None else clip.gain_db
             self._last_gain[voice] = gain
-            clip = clip.apply_gain(gain)
-        data: bytes = conform(clip, self.format).raw_data
+            audio = audio.apply_gain(gain)
+        data: bytes = conform(audio, self.format).raw_data
         return data
 
 
@@ -188,7 +193,7 @@ class Music:
 
 
 def mix(
-    clips: Iterable[AudioSegment],
+    clips: Iterable[Clip | None],
     utterances: Sequence[Utterance],
     mixer: Mixer,
     tail_ms: int,
@@ -202,7 +207,7 @@ def mix(
     pairs = zip(clips, utterances, strict=True)
     if music is not None:
         yield from mixer.add_audio(music.opening)
-        intro: list[tuple[AudioSegment, Utterance]] = []
+        intro: list[tuple[Clip | None, Utterance]] = []
         for clip, utterance in pairs:
             intro.append((clip, utterance))
             following = len(intro)

@@ -143,3 +143,23 @@ class Timing:
     """Start from the beginning of the episode."""
     end_ms: int
     """End from the beginning of the episode."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One utterance as narrated: its speech trimmed of the engine's silence, and measured."""
+
+    pcm: bytes
+    """Raw little-endian PCM, interleaved."""
+    sample_rate: int
+    """Frames per second."""
+    sample_width: int
+    """Bytes per sample."""
+    channels: int
+    """Interleaved channels."""
+    gain_db: float | None
+    """The gain that levels it to the clip loudness target (None: too short to measure)."""
+
+    @property
+    def frames(self) -> int:
+        return len(self.pcm) // (self.sample_width * self.channels)

@@ -8,23 +8,32 @@ stops the episode with a message naming the segment, rather than leaving a hole 
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
+import importlib
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from pydub import AudioSegment
 
+from .clipcache import ClipCache, clip_key
 from .engines import create_engine
 from .errors import Article2PodcastError, NarrationError, UnknownVoiceError
-from .model import ROLES, Role, Script, Utterance, Voice, VoiceSettings
+from .loudness import CLIP_TARGET_LUFS, clip_gain_db
+from .mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
+from .model import ROLES, Clip, Role, Script, Utterance, Voice, VoiceSettings
 from .speakable import has_words
 
 Voices = dict[Role, str | None]
@@ -42,6 +51,13 @@ _MAX_DURATION_FACTOR = 6.0
 _MAX_DURATION_SLACK_S = 3.0
 _CHARS_PER_SPELLED_WORD = 3
 _SILENT_DBFS = -60.0
+_CLIPS_AHEAD_PER_JOB = 4
+CLIP_PROCESSING = {
+    "trim_dbfs": SILENCE_THRESHOLD_DBFS,
+    "keep_ms": KEEP_MS,
+    "level_lufs": CLIP_TARGET_LUFS,
+}
+"""How a clip is processed after the engine speaks it: part of its cache key."""
 
 
 class EngineFailure(NarrationError):
@@ -63,6 +79,7 @@ class EngineProcess:
         self._process: Any = None
         self._conn: Connection | None = None
         self._scratch: str | None = None
+        self._stop_lock = threading.Lock()
         self.default_rate = 0
         self.start()
 
@@ -92,20 +109,22 @@ class EngineProcess:
 
     def call(self, method: str, *args: Any, timeout: float) -> Any:
         """Call `method` on the engine in the worker; our own errors come back as they were."""
-        assert self._conn is not None
+        conn, process = self._conn, self._process
+        if conn is None or process is None:
+            raise EngineFailure("the engine process has been stopped")
         try:
-            self._conn.send(_Request(method, args))
-            ready = self._conn.poll(timeout)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
+            conn.send(_Request(method, args))
+            ready = conn.poll(timeout)
+        except (BrokenPipeError, ConnectionResetError, EOFError, OSError):
             ready = True  # the worker is gone; recv below reports how
         if not ready:
             self.stop()
             raise EngineFailure(f"the engine did not answer within {timeout:.0f} s")
         try:
-            status, payload = self._conn.recv()
-        except (EOFError, ConnectionResetError) as exc:
-            self._process.join(5)
-            code = self._process.exitcode
+            status, payload = conn.recv()
+        except (EOFError, ConnectionResetError, OSError) as exc:
+            process.join(5)
+            code = process.exitcode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             self.stop()
             raise EngineFailure(f"the engine process died ({how})") from exc
@@ -113,11 +132,30 @@ class EngineProcess:
             raise payload
         return payload
 
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def kill(self) -> None:
+        """Kill the worker at once; whoever waits on it gets an EngineFailure."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+
+    def ask_to_stop(self) -> None:
+        """Tell the worker to finish, without waiting for it (see `stop`)."""
+        if self._conn is not None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
+                self._conn.send(None)
+
     def restart(self) -> None:
         self.stop()
         self.start()
 
     def stop(self) -> None:
+        with self._stop_lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
                 self._conn.send(None)
@@ -160,9 +198,13 @@ def _serve(engine_name: str, conn: Connection, scratch: str) -> None:
             return
         if request is None:
             return
+        answer: tuple[str, Any]
         try:
-            attribute = getattr(engine, request.method)
-            answer = ("ok", attribute(*request.args) if callable(attribute) else attribute)
+            if request.method == "narrate":
+                answer = ("ok", _speak_checked(engine, *request.args))
+            else:
+                attribute = getattr(engine, request.method)
+                answer = ("ok", attribute(*request.args) if callable(attribute) else attribute)
         except Article2PodcastError as exc:
             answer = ("error", exc)
         except Exception as exc:  # anything else the engine raises: report, don't die
@@ -217,25 +259,245 @@ def check_voice(engine: EngineProcess, voice: str) -> None:
     engine.call("synthesize", "Test.", VoiceSettings(voice=voice), timeout=_START_TIMEOUT_S)
 
 
-def narrate(
-    engine: EngineProcess,
-    script: Script,
-    utterances: Sequence[Utterance],
-    voices: Voices,
-    rate: int | None,
-    on_clip: Callable[[], None] = lambda: None,
-) -> Generator[AudioSegment, None, None]:
-    """Yield one checked clip per utterance, in order (an empty clip where there is no word)."""
-    rate = rate or engine.default_rate
-    for utterance in utterances:
-        text = utterance.text  # already speakable: the script's pieces are the spoken form
-        if not has_words(text):
-            clip = AudioSegment.empty()
-        else:
-            settings = VoiceSettings(voice=voices[utterance.role], rate=rate)
-            clip = _narrate_checked(engine, text, settings, script, utterance)
-        on_clip()
-        yield clip
+class Narrator:
+    """Narrates a script with up to `jobs` engine workers at once, each clip taken from the
+    cache when it is there and put in it when it is made; clips come back in order."""
+
+    def __init__(self, engine_name: str, jobs: int, cache: ClipCache) -> None:
+        self.engine_name = engine_name
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self._first = EngineProcess(engine_name)  # answers for the voices; narrates too
+        self._engines = [self._first]
+        self._idle: queue.SimpleQueue[EngineProcess | BaseException] = queue.SimpleQueue()
+        self._idle.put(self._first)
+        self._count = 1  # engines running or starting
+        self._lock = threading.Lock()
+        self._closing = False
+        self._retiring: list[threading.Thread] = []
+        self.fingerprint: str = self._first.call("fingerprint", timeout=_START_TIMEOUT_S)
+        self.default_rate = self._first.default_rate
+        self.narrated = 0
+        """How many clips the engine had to make (the rest came from the cache)."""
+
+    def resolve_voices(self, requested: Mapping[Role, str | None]) -> Voices:
+        return resolve_voices(self._first, requested)
+
+    def clip_key(self, text: str, voice: str | None, rate: int) -> str:
+        """The cache key of `text` read in `voice` at `rate`."""
+        return clip_key(
+            {
+                "engine": self.engine_name,
+                "engine_version": self.fingerprint,
+                "voice": voice,
+                "rate": rate,
+                "text": text,
+                "processing": CLIP_PROCESSING,
+            }
+        )
+
+    def clips(
+        self,
+        script: Script,
+        utterances: Sequence[Utterance],
+        voices: Voices,
+        rate: int | None,
+        on_segment: Callable[[], None] = lambda: None,
+    ) -> Generator[Clip | None, None, None]:
+        """One clip per utterance, in order (None where there is no word to say).
+
+        At most a few clips per worker wait in memory, whatever the length of the script.
+        """
+        rate = rate or self.default_rate
+        keys = [
+            self.clip_key(u.text, voices[u.role], rate) if has_words(u.text) else None
+            for u in utterances
+        ]
+        missing = sum(1 for key in keys if key is not None and not self.cache.has(key))
+        if missing:
+            _preload_loudness_meter()
+            for _ in range(min(self.jobs, missing) - 1):
+                self._start_engine_in_background()
+        window: collections.deque[Future[Clip] | Clip | None] = collections.deque()
+        limit = self.jobs * _CLIPS_AHEAD_PER_JOB
+        with ThreadPoolExecutor(self.jobs, thread_name_prefix="narrator") as pool:
+            try:
+                for index, (utterance, key) in enumerate(zip(utterances, keys, strict=True)):
+                    window.append(self._clip(pool, key, script, utterance, voices, rate))
+                    while len(window) > limit:
+                        yield _result(window.popleft())
+                        self._done(utterances, index - len(window), on_segment)
+                while window:
+                    yield _result(window.popleft())
+                    self._done(utterances, len(utterances) - len(window) - 1, on_segment)
+            finally:
+                self._cancel(window)
+        self._retire_idle()  # narration is over: let the workers go while the encoder ends
+
+    def _clip(
+        self,
+        pool: ThreadPoolExecutor,
+        key: str | None,
+        script: Script,
+        utterance: Utterance,
+        voices: Voices,
+        rate: int,
+    ) -> Future[Clip] | Clip | None:
+        if key is None:
+            return None
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        settings = VoiceSettings(voice=voices[utterance.role], rate=rate)
+        return pool.submit(self._narrate, key, script, utterance, settings)
+
+    def _narrate(
+        self, key: str, script: Script, utterance: Utterance, settings: VoiceSettings
+    ) -> Clip:
+        engine = self._checkout()
+        try:
+            audio = _narrate_checked(engine, utterance.text, settings, script, utterance, self)
+        finally:
+            self._idle.put(engine)
+        clip = finish_clip(audio)
+        self.cache.put(key, clip, utterance.text)
+        with self._lock:
+            self.narrated += 1
+        return clip
+
+    def _checkout(self) -> EngineProcess:
+        """An idle engine, or a new one while there are fewer than `jobs`."""
+        with self._lock:
+            start = self._idle.empty() and self._count < self.jobs
+            if start:
+                self._count += 1
+        if start:
+            self._idle.put(self._new_engine())
+        item = self._idle.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def _start_engine_in_background(self) -> None:
+        with self._lock:
+            if self._count >= self.jobs:
+                return
+            self._count += 1
+        threading.Thread(target=lambda: self._idle.put(self._new_engine()), daemon=True).start()
+
+    def _new_engine(self) -> EngineProcess | BaseException:
+        try:
+            engine = EngineProcess(self.engine_name)
+        except Exception as exc:
+            with self._lock:
+                self._count -= 1
+            return exc
+        with self._lock:
+            self._engines.append(engine)
+            if self._closing:
+                engine.kill()
+        return engine
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    def _done(
+        self, utterances: Sequence[Utterance], index: int, on_segment: Callable[[], None]
+    ) -> None:
+        following = index + 1
+        if following == len(utterances) or (
+            utterances[following].segment != utterances[index].segment
+        ):
+            on_segment()
+
+    def _cancel(self, window: collections.deque[Future[Clip] | Clip | None]) -> None:
+        """Stop what is still being narrated (on an error or an interrupt)."""
+        pending = [item for item in window if isinstance(item, Future) and not item.done()]
+        if not pending:
+            return
+        self._closing = True
+        for future in pending:
+            future.cancel()
+        with self._lock:
+            engines = list(self._engines)
+        for engine in engines:
+            engine.kill()  # a thread waiting on it gets an answer at once
+
+    def _retire_idle(self) -> None:
+        """Stop the idle workers in the background (a new one starts if a clip is needed)."""
+        idle: list[EngineProcess] = []
+        while True:
+            try:
+                item = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, EngineProcess):
+                idle.append(item)
+        with self._lock:
+            self._count -= len(idle)
+            self._engines = [engine for engine in self._engines if engine not in idle]
+        thread = threading.Thread(target=_stop_all, args=(idle,), daemon=True)
+        thread.start()
+        self._retiring.append(thread)
+
+    def close(self) -> None:
+        self._closing = True
+        with self._lock:
+            engines, self._engines = self._engines, []
+        _stop_all(engines)
+        for thread in self._retiring:
+            thread.join()
+
+    def __enter__(self) -> Narrator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _stop_all(engines: Sequence[EngineProcess]) -> None:
+    """Stop engines together: each is asked to stop before any is waited for."""
+    for engine in engines:
+        engine.ask_to_stop()
+    for engine in engines:
+        engine.stop()
+
+
+@functools.cache
+def _preload_loudness_meter() -> None:
+    """Levelling clips needs pyloudnorm, whose scipy import takes about half a second: start
+    it in the background as soon as there is something to narrate."""
+    threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
+
+
+class _Cancelled(NarrationError):
+    """The narration was stopped while this clip was being made."""
+
+
+def _result(item: Future[Clip] | Clip | None) -> Clip | None:
+    return item.result() if isinstance(item, Future) else item
+
+
+def _speak_checked(engine: Any, text: str, settings: VoiceSettings, rate: int) -> AudioSegment:
+    """In the worker: speak `text` and check that the clip sounds like speech of it."""
+    audio: AudioSegment = engine.synthesize(text, settings)
+    problem = clip_problem(audio, text, rate)
+    if problem:
+        raise NarrationError(problem)
+    return audio
+
+
+def finish_clip(audio: AudioSegment) -> Clip:
+    """A clip as the cache keeps it: trimmed of the engine's silence, and measured."""
+    trimmed = trim(audio)
+    return Clip(
+        pcm=trimmed.raw_data,
+        sample_rate=trimmed.frame_rate,
+        sample_width=trimmed.sample_width,
+        channels=trimmed.channels,
+        gain_db=clip_gain_db(trimmed),
+    )
 
 
 def _narrate_checked(
@@ -244,24 +506,26 @@ def _narrate_checked(
     settings: VoiceSettings,
     script: Script,
     utterance: Utterance,
+    narrator: Narrator,
 ) -> AudioSegment:
     problem = ""
+    rate = settings.rate or engine.default_rate
     for attempt in range(ATTEMPTS):
+        if narrator.closing:
+            raise _Cancelled("narration stopped")
         try:
-            if attempt:
+            if attempt or not engine.alive:
                 engine.restart()
             clip: AudioSegment = engine.call(
-                "synthesize",
+                "narrate",
                 text,
                 settings,
+                rate,
                 timeout=_BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text),
             )
-        except NarrationError as exc:  # a crash, a hang, or a clip the engine could not make
-            problem = str(exc)
-            continue
-        problem = clip_problem(clip, text, settings.rate or engine.default_rate)
-        if not problem:
             return clip
+        except NarrationError as exc:  # a crash, a hang, or a clip that is not speech
+            problem = str(exc)
     segment = script.segments[utterance.segment]
     raise NarrationError(
         f"segment {utterance.segment + 1} ({segment.kind}), sentence {utterance.sentence + 1}, "

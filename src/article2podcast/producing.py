@@ -5,6 +5,7 @@ read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into plac
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import importlib
@@ -13,7 +14,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,23 +23,40 @@ from . import __version__
 from . import music as show_music
 from .captions import render_srt, render_vtt
 from .chapters import chapters_for, podcasting20
+from .clipcache import ClipCache
 from .cover import Cover, make_cover, read_cover
-from .errors import ExportError, InputError
-from .exporting import FORMATS, format_for, probe_duration_ms, render_master
+from .errors import ExportError, InputError, NarrationError
+from .exporting import (
+    FORMATS,
+    encode,
+    encode_stream,
+    format_for,
+    probe_duration_ms,
+    render_master,
+)
 from .fetching import is_url
+from .loudness import Loudness
 from .manifest import build_manifest
-from .mastering import master
-from .mixing import Mixer, Music, PcmFormat, mix, segment_timings, sentence_timings
-from .model import Article, Role, Script, Utterance
+from .mastering import ceiling_for, master, on_target, predicted_gain
+from .mixing import (
+    Mixdown,
+    Mixer,
+    Music,
+    PcmFormat,
+    mix,
+    segment_timings,
+    sentence_timings,
+)
+from .model import Article, Clip, Role, Script, Utterance
 from .naming import DEFAULT_FOLDER, default_episode_path, sidecar
-from .narrating import EngineProcess, narrate, resolve_voices
+from .narrating import EngineProcess, Narrator, Voices, resolve_voices
 from .notes import render_notes
 from .pacing import plan_utterances
 from .programs import require
 from .readers import STDIN, read_article
 from .scripting import script_article
 from .settings import Settings
-from .speakable import BUILTIN_LEXICON
+from .speakable import BUILTIN_LEXICON, has_words
 from .speakable.lexicon import Lexicon, default_lexicon
 from .staging import Staging
 from .tagging import Tags, finish_tags, write_mp3_tags
@@ -77,6 +95,10 @@ class Episode:
     """Its length."""
     size_bytes: int
     """The MP3's size."""
+    clips: int = 0
+    """How many clips the episode is made of."""
+    narrated: int = 0
+    """How many of them the engine spoke this time (the rest came from the cache)."""
 
 
 def make_plan(source: str, settings: Settings) -> Plan:
@@ -156,99 +178,158 @@ def produce(
     plan: Plan,
     destination: Path,
     settings: Settings,
-    on_clip: Callable[[], None] = lambda: None,
+    on_segment: Callable[[], None] = lambda: None,
 ) -> Episode:
-    """Narrate, mix and master `plan` into `destination`, with its sidecar files."""
+    """Narrate, mix and master `plan` into `destination`, with its sidecar files.
+
+    `on_segment` is called as each segment is narrated (for a progress bar).
+    """
     require("ffmpeg")
     require("ffprobe")
+    # numpy (the music, the levelling) takes a tenth of a second to import: meanwhile, the
+    # cover is drawn and the engine's worker starts.
+    threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
     cover = _cover(plan, settings)  # a bad --cover fails before any narration
-    # The clip levelling needs pyloudnorm, whose scipy import takes most of a second: start
-    # it now, while the engine's worker starts.
-    threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
-    with tempfile.TemporaryDirectory(prefix="article2podcast-") as scratch_name:
-        scratch = Path(scratch_name)
-        master_file = scratch / "master.flac"
-        with EngineProcess(settings.engine) as engine:
-            voices = resolve_voices(engine, settings.requested_voices())
-            clips = narrate(engine, plan.script, plan.utterances, voices, settings.rate, on_clip)
-            try:
-                first = next(clips)
-                mixer = Mixer(PcmFormat(sample_rate=first.frame_rate))
-                music = _music(first.frame_rate) if settings.music else None
-                pcm = mix(
-                    itertools.chain([first], clips),
-                    plan.utterances,
-                    mixer,
-                    settings.pauses.tail,
-                    music=music,
-                )
-                master_loudness = render_master(pcm, mixer.format, master_file)
-            finally:
-                clips.close()
-        mixdown = mixer.mixdown()
+    fmt = format_for(destination)
+    with contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="article2podcast-")))
+        cache = (
+            ClipCache(settings.cache_dir, settings.cache_max_bytes)
+            if settings.cache_dir is not None
+            else ClipCache(scratch / "clips")  # for this run only (a second mastering pass)
+        )
+        cache.prepare()
+        if settings.cache_dir is not None:
+            stack.callback(_prune, cache)
+        narrator = stack.enter_context(Narrator(settings.engine, settings.jobs, cache))
+        voices = narrator.resolve_voices(settings.requested_voices())
+        staging = stack.enter_context(Staging())
+        audio = staging.path_for(destination)  # staged first, renamed into place last
+        # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
+        encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
+
+        def encode_stream_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
+            gain = predicted_gain(settings.loudness, fmt)
+            return encode_stream(
+                pcm, pcm_format, encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
+            )
+
+        mixdown, loudness = _render(plan, settings, narrator, voices, encode_stream_, on_segment)
+        narrated = narrator.narrated
+        if not on_target(loudness, settings.loudness):
+            # The prediction missed (an unusual voice or article): master the mix the careful
+            # way, from the clips just narrated (all in the cache now).
+            master_file = scratch / "master.flac"
+
+            def render_master_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
+                return render_master(pcm, pcm_format, master_file)
+
+            mixdown, source = _render(plan, settings, narrator, voices, render_master_)
+            loudness = master(
+                master_file,
+                encoded,
+                scratch,
+                source_loudness=source,
+                target_lufs=settings.loudness,
+                metadata={},
+                chapters=[],
+            )
         timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
         chapters = chapters_for(plan.script, segment_timings(timings), mixdown.duration_ms)
         tags = _tags(plan, settings)
-        with Staging() as staging:
-            audio = staging.path_for(destination)  # staged first, renamed into place last
-            loudness = master(
-                master_file,
+        if fmt.ffmpeg_tags:
+            encode(
+                encoded,
                 audio,
-                scratch,
-                source_loudness=master_loudness,
-                target_lufs=settings.loudness,
                 metadata=tags.as_metadata(),
                 chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
+                copy=True,
             )
-            if format_for(destination).ffmpeg_tags:
-                if destination.suffix.lower() != ".wav":
-                    finish_tags(audio, cover, chapters)
-            else:
-                write_mp3_tags(audio, tags, chapters, cover)
-            _verify_duration(audio, mixdown.duration_ms)
-            details = _details(plan, settings, voices) | {
-                "audio": destination.name,
-                "loudness": {
-                    "target_lufs": settings.loudness,
-                    "integrated_lufs": loudness.integrated_lufs,
-                    "true_peak_dbtp": loudness.true_peak_dbtp,
-                    "range_lu": loudness.range_lu,
-                },
-                "chapters": [
-                    {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
-                ],
-            }
-            manifest = build_manifest(
-                plan.script,
-                timings,
-                duration_ms=mixdown.duration_ms,
-                details=details,
-                voices=voices,
-            )
-            cues = [
-                (timing, sentence.text)
-                for segment, segment_timings_ in zip(plan.script.segments, timings, strict=True)
-                for sentence, timing in zip(segment.sentences, segment_timings_, strict=True)
-            ]
-            staging.write_text(sidecar(destination, ".vtt"), render_vtt(cues))
-            staging.write_text(sidecar(destination, ".srt"), render_srt(cues))
-            staging.write_json(sidecar(destination, ".chapters.json"), podcasting20(chapters))
-            staging.write_text(
-                sidecar(destination, ".md"),
-                render_notes(
-                    plan.article, chapters, show=settings.show, duration_ms=mixdown.duration_ms
-                ),
-            )
-            if settings.cover is None:
-                staging.write_bytes(sidecar(destination, ".png"), cover.data)
-            staging.write_json(sidecar(destination, ".json"), manifest)
+            if destination.suffix.lower() != ".wav":
+                finish_tags(audio, cover, chapters)
+        else:
+            write_mp3_tags(audio, tags, chapters, cover)
+        _verify_duration(audio, mixdown.duration_ms)
+        details = _details(plan, settings, voices) | {
+            "audio": destination.name,
+            "loudness": {
+                "target_lufs": settings.loudness,
+                "integrated_lufs": loudness.integrated_lufs,
+                "true_peak_dbtp": loudness.true_peak_dbtp,
+                "range_lu": loudness.range_lu,
+            },
+            "chapters": [
+                {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
+            ],
+        }
+        manifest = build_manifest(
+            plan.script,
+            timings,
+            duration_ms=mixdown.duration_ms,
+            details=details,
+            voices=voices,
+        )
+        cues = [
+            (timing, sentence.text)
+            for segment, segment_timings_ in zip(plan.script.segments, timings, strict=True)
+            for sentence, timing in zip(segment.sentences, segment_timings_, strict=True)
+        ]
+        staging.write_text(sidecar(destination, ".vtt"), render_vtt(cues))
+        staging.write_text(sidecar(destination, ".srt"), render_srt(cues))
+        staging.write_json(sidecar(destination, ".chapters.json"), podcasting20(chapters))
+        staging.write_text(
+            sidecar(destination, ".md"),
+            render_notes(
+                plan.article, chapters, show=settings.show, duration_ms=mixdown.duration_ms
+            ),
+        )
+        if settings.cover is None:
+            staging.write_bytes(sidecar(destination, ".png"), cover.data)
+        staging.write_json(sidecar(destination, ".json"), manifest)
     return Episode(
         path=destination,
         captions=sidecar(destination, ".vtt"),
         manifest=sidecar(destination, ".json"),
         duration_ms=mixdown.duration_ms,
         size_bytes=destination.stat().st_size,
+        clips=sum(1 for utterance in plan.utterances if has_words(utterance.text)),
+        narrated=narrated,
     )
+
+
+def _render(
+    plan: Plan,
+    settings: Settings,
+    narrator: Narrator,
+    voices: Voices,
+    sink: Callable[[Iterable[bytes], PcmFormat], Loudness],
+    on_segment: Callable[[], None] = lambda: None,
+) -> tuple[Mixdown, Loudness]:
+    """Narrate and mix the episode, streaming its PCM into `sink`."""
+    clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
+    try:
+        held: list[Clip | None] = []
+        for clip in clips:  # the mix takes the format of the engine's first clip
+            held.append(clip)
+            if clip is not None:
+                break
+        first = next((clip for clip in held if clip is not None), None)
+        if first is None:
+            raise NarrationError("the article has nothing to say aloud")
+        mixer = Mixer(PcmFormat(sample_rate=first.sample_rate, channels=first.channels))
+        music = _music(first.sample_rate) if settings.music else None
+        pcm = mix(
+            itertools.chain(held, clips), plan.utterances, mixer, settings.pauses.tail, music=music
+        )
+        loudness = sink(pcm, mixer.format)
+    finally:
+        clips.close()
+    return mixer.mixdown(), loudness
+
+
+def _prune(cache: ClipCache) -> None:
+    with contextlib.suppress(OSError):
+        cache.prune()
 
 
 def _music(sample_rate: int) -> Music:

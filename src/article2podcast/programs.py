@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import ExportError, MissingDependencyError
 
@@ -30,15 +31,59 @@ def require(program: str, package: str = "ffmpeg") -> str:
     return path
 
 
+_held = 0
+_interrupted = False
+
+
+def on_stop_signal(signum: int, frame: object) -> None:
+    """The handler for Ctrl-C and SIGTERM: stop (KeyboardInterrupt), unless a program is being
+    started, in which case stop as soon as we hold its handle (see `spawn`)."""
+    global _interrupted
+    if _held:
+        _interrupted = True
+        return
+    raise KeyboardInterrupt
+
+
+def spawn(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
+    """Start `command`, holding back an interrupt until we have its handle: an interrupt in
+    the middle of starting it could otherwise leave a program running that nobody knows of,
+    and that goes on writing a file after everything was cleaned up."""
+    global _held, _interrupted
+    _held += 1
+    try:
+        process = subprocess.Popen(list(command), **options)
+    except BaseException:
+        _held -= 1
+        raise
+    _held -= 1
+    if _interrupted and not _held:
+        _interrupted = False
+        process.kill()
+        process.wait()
+        raise KeyboardInterrupt
+    return process
+
+
 def run(command: Sequence[str], what: str, *, stderr: bool = False) -> str:
     """Run `command` (an argument list) and return its stdout (or its stderr, where the
     program reports there); a failure names it with the end of its stderr."""
     try:
-        done = subprocess.run(
-            list(command), capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+        process = spawn(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
     except OSError as exc:
         raise ExportError(f"{what} failed to start: {exc}") from exc
+    with process:
+        try:
+            out, err = process.communicate()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+    done = subprocess.CompletedProcess(
+        process.args, process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+    )
     if done.returncode != 0:
         raise ExportError(f"{what} failed (exit {done.returncode}): {last_lines(done.stderr)}")
     return done.stderr if stderr else done.stdout

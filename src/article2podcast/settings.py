@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clipcache import DEFAULT_MAX_BYTES, default_cache_dir
 from .engines import DEFAULT_ENGINE
 from .loudness import PODCAST_TARGET_LUFS
 from .model import Role
@@ -46,6 +48,12 @@ class Settings:
     """The user's cover image; None to generate one."""
     lexicon: Path | None = None
     """A pronunciation lexicon (TOML) on top of the built-in one and the user's own."""
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """How many engine workers narrate at once."""
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    """Where narrated clips are kept between runs; None for no cache."""
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    """The cache's size limit: the least recently used clips go beyond it."""
 
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""

@@ -33,6 +33,11 @@ class Engine(Protocol):
         """The voices this engine offers on this machine."""
         ...
 
+    def fingerprint(self) -> str:
+        """What, besides the voice, rate and text, decides how this engine sounds here (its
+        version and its speech library's): part of every cached clip's key."""
+        ...
+
     def role_voices(self) -> dict[str, str | None]:
         """Default voices for the narrator, quote and host roles, chosen to sound different
         from each other on this machine (None: the engine's default voice)."""

@@ -40,6 +40,9 @@ class FakeEngine:
         # Engines pad their output with silence; the producer trims it.
         return AudioSegment.silent(60, SAMPLE_RATE) + tone + AudioSegment.silent(120, SAMPLE_RATE)
 
+    def fingerprint(self) -> str:
+        return "fake 1"
+
     def role_voices(self) -> dict[str, str | None]:
         return {"narrator": "fake", "quote": "fake-low", "host": "fake"}
 

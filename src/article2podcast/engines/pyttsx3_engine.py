@@ -9,6 +9,7 @@ worker process whose stdout goes nowhere (see `narrating`).
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,14 @@ class Pyttsx3Engine:
                 for v in self._engine.getProperty("voices")
             ]
         return self._voices
+
+    def fingerprint(self) -> str:
+        driver = type(getattr(self._engine.proxy, "_driver", None)).__module__
+        library = ""
+        if self._espeak is not None:
+            info = self._espeak.Info()
+            library = f" espeak-ng {info.decode(errors='replace') if info else '?'}"
+        return f"pyttsx3 {_version('pyttsx3')} {driver} on {sys.platform}{library}"
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         if settings.voice is not None:
@@ -168,6 +177,13 @@ class Pyttsx3Engine:
             f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
             f"{', '.join(sorted(set(self._variants.values())))}"
         )
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def _espeak_variants() -> dict[str, str]:
