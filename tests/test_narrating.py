@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,27 @@ def test_each_role_gets_the_engines_voice_for_it_unless_one_is_asked_for() -> No
             "host": "fake",
         }
         assert resolve_voices(engine, {"quote": "FAKE"})["quote"] == "FAKE"
+
+
+def test_only_a_few_clips_per_worker_are_made_ahead_of_the_mix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Memory is bounded by a handful of clips, however long the article: the narrators wait
+    for the mix to take what they made."""
+    monkeypatch.setenv("ARTICLE2PODCAST_FAKE_FAULT", "")
+    script = script_article(LONG)
+    utterances = plan_utterances(script)
+    with Narrator("fake", 2, ClipCache(tmp_path)) as narrator:
+        voices = narrator.resolve_voices({})
+        ahead = []
+        for taken, _ in enumerate(narrator.clips(script, utterances, voices, 180), start=1):
+            time.sleep(0.01)  # a slow mix
+            ahead.append(narrator.narrated - taken)
+    assert max(ahead) <= 2 * 4 + 2
+    assert narrator.narrated == len(utterances)
+
+
+def test_a_sentence_said_twice_is_narrated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    twice = Article("Head", (Block("paragraph", "Same words here."),) * 3)
+    clips = run(monkeypatch, article=twice, jobs=2)
+    assert run.narrated == len(clips) - 2  # type: ignore[attr-defined]

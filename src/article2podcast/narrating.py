@@ -318,20 +318,34 @@ class Narrator:
             _preload_loudness_meter()
             for _ in range(min(self.jobs, missing) - 1):
                 self._start_engine_in_background()
-        window: collections.deque[Future[Clip] | Clip | None] = collections.deque()
+        window: collections.deque[tuple[str | None, Future[Clip] | Clip | None]]
+        window = collections.deque()
         limit = self.jobs * _CLIPS_AHEAD_PER_JOB
+        making: dict[str, Future[Clip]] = {}  # the same sentence twice in the window: once
+
+        def next_clip() -> Clip | None:
+            key, item = window.popleft()
+            if key is not None and making.get(key) is item:
+                del making[key]
+            return _result(item)
+
         with ThreadPoolExecutor(self.jobs, thread_name_prefix="narrator") as pool:
             try:
                 for index, (utterance, key) in enumerate(zip(utterances, keys, strict=True)):
-                    window.append(self._clip(pool, key, script, utterance, voices, rate))
+                    item: Future[Clip] | Clip | None = making.get(key) if key else None
+                    if item is None:
+                        item = self._clip(pool, key, script, utterance, voices, rate)
+                        if key is not None and isinstance(item, Future):
+                            making[key] = item
+                    window.append((key, item))
                     while len(window) > limit:
-                        yield _result(window.popleft())
+                        yield next_clip()
                         self._done(utterances, index - len(window), on_segment)
                 while window:
-                    yield _result(window.popleft())
+                    yield next_clip()
                     self._done(utterances, len(utterances) - len(window) - 1, on_segment)
             finally:
-                self._cancel(window)
+                self._cancel([item for _, item in window])
         self._retire_idle()  # narration is over: let the workers go while the encoder ends
 
     def _clip(
@@ -411,7 +425,7 @@ class Narrator:
         ):
             on_segment()
 
-    def _cancel(self, window: collections.deque[Future[Clip] | Clip | None]) -> None:
+    def _cancel(self, window: Sequence[Future[Clip] | Clip | None]) -> None:
         """Stop what is still being narrated (on an error or an interrupt)."""
         pending = [item for item in window if isinstance(item, Future) and not item.done()]
         if not pending:
