@@ -22,6 +22,7 @@ from .errors import ExportError
 from .loudness import MEASURE_FILTER, Loudness, parse_ebur128_summary
 from .mixing import PcmFormat
 from .programs import last_lines, require, run, spawn
+from .verifying import parse_silences, silence_filter
 
 SAMPLE_RATE = 44_100
 # Apple Podcasts asks for 96 kbps or more for mono speech.
@@ -139,9 +140,9 @@ def encode_stream(
     gain_db: float,
     ceiling_dbtp: float,
     bitrate: str | None = None,
-) -> Loudness:
+) -> Delivered:
     """Level, limit and encode raw PCM chunks into `destination` (format by extension, no
-    tags) as they arrive, in one pass; returns the delivered loudness.
+    tags) as they arrive, in one pass; returns the delivered loudness and silences.
 
     The encoded stream is also piped to a second ffmpeg that decodes and measures it at the
     same time, so what is measured is what was delivered, at no extra pass.
@@ -172,7 +173,7 @@ def encode_stream(
     ]  # fmt: skip
     meter_command = [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-f", pipe_demuxer, "-i", "pipe:0",
-        "-af", MEASURE_FILTER, "-f", "null", "-",
+        "-af", f"{MEASURE_FILTER},{silence_filter()}", "-f", "null", "-",
     ]  # fmt: skip
     with tempfile.TemporaryFile() as encoder_log, tempfile.TemporaryFile() as meter_log:
         processes: list[subprocess.Popen[bytes]] = []
@@ -216,7 +217,29 @@ def encode_stream(
             raise ExportError(
                 f"ffmpeg could not measure the episode (exit {meter_code}): {last_lines(report)}"
             )
-    return parse_ebur128_summary(report)
+    return Delivered(parse_ebur128_summary(report), parse_silences(report))
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What was measured on an encoded episode."""
+
+    loudness: Loudness
+    """Its loudness."""
+    silences: list[tuple[float, float]]
+    """(start, duration) in seconds of its silences (see `verifying`)."""
+
+
+def measure_delivered(path: Path) -> Delivered:
+    """The loudness and silences of an encoded episode, in one ffmpeg run."""
+    ffmpeg = require("ffmpeg")
+    report = run(
+        [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
+         "-af", f"{MEASURE_FILTER},{silence_filter()}", "-f", "null", "-"],
+        "ffmpeg (measuring the episode)",
+        stderr=True,
+    )  # fmt: skip
+    return Delivered(parse_ebur128_summary(report), parse_silences(report))
 
 
 # How the encoded stream is piped to the meter: the muxer that writes it, the demuxer that

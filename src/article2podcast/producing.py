@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from . import music as show_music
@@ -28,9 +28,11 @@ from .cover import Cover, make_cover, read_cover
 from .errors import ExportError, InputError, NarrationError
 from .exporting import (
     FORMATS,
+    Delivered,
     encode,
     encode_stream,
     format_for,
+    measure_delivered,
     probe_duration_ms,
     render_master,
 )
@@ -60,6 +62,7 @@ from .speakable import BUILTIN_LEXICON, has_words
 from .speakable.lexicon import Lexicon, default_lexicon
 from .staging import Staging
 from .tagging import Tags, finish_tags, write_mp3_tags
+from .verifying import check_episode
 
 SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
 """What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
@@ -208,14 +211,15 @@ def produce(
         # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
         encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
 
-        def encode_stream_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
+        def encode_stream_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Delivered:
             gain = predicted_gain(settings.loudness, fmt)
             return encode_stream(
                 pcm, pcm_format, encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
             )
 
-        mixdown, loudness = _render(plan, settings, narrator, voices, encode_stream_, on_segment)
+        mixdown, delivered = _render(plan, settings, narrator, voices, encode_stream_, on_segment)
         narrated = narrator.narrated
+        loudness, silences = delivered.loudness, delivered.silences
         if not on_target(loudness, settings.loudness):
             # The prediction missed (an unusual voice or article): master the mix the careful
             # way, from the clips just narrated (all in the cache now).
@@ -234,6 +238,7 @@ def produce(
                 metadata={},
                 chapters=[],
             )
+            silences = measure_delivered(encoded).silences
         timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
         chapters = chapters_for(plan.script, segment_timings(timings), mixdown.duration_ms)
         tags = _tags(plan, settings)
@@ -250,6 +255,14 @@ def produce(
         else:
             write_mp3_tags(audio, tags, chapters, cover)
         _verify_duration(audio, mixdown.duration_ms)
+        check_episode(
+            utterances=plan.utterances,
+            timings=mixdown.utterances,
+            duration_ms=mixdown.duration_ms,
+            rate=settings.rate or narrator.default_rate,
+            silences=silences,
+            pauses=settings.pauses,
+        )
         details = _details(plan, settings, voices) | {
             "audio": destination.name,
             "loudness": {
@@ -297,14 +310,17 @@ def produce(
     )
 
 
+Measured = TypeVar("Measured")
+
+
 def _render(
     plan: Plan,
     settings: Settings,
     narrator: Narrator,
     voices: Voices,
-    sink: Callable[[Iterable[bytes], PcmFormat], Loudness],
+    sink: Callable[[Iterable[bytes], PcmFormat], Measured],
     on_segment: Callable[[], None] = lambda: None,
-) -> tuple[Mixdown, Loudness]:
+) -> tuple[Mixdown, Measured]:
     """Narrate and mix the episode, streaming its PCM into `sink`."""
     clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
     try:
