@@ -142,10 +142,30 @@ text = st.text(
 
 @given(text)
 def test_normalisation_never_raises_and_never_empties_a_sentence_with_words(sentence: str) -> None:
-    said = speakable(sentence)
-    if has_words(sentence):
+    """... unless its words were all inside markup or a 60-character run (not words)."""
+    said, changes = speak(sentence)
+    if has_words(sentence) and not any(change.said == "" for change in changes):
         assert has_words(said)
     assert "\x01" not in said
+    assert not {"<", ">", "[[", "]]"} & {*said, *(said[i : i + 2] for i in range(len(said)))}
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ('<speak>Hello <break time="10s"/> world.</speak>', "Hello world."),
+        ("Say [[h@l'oU]] now.", "Say h@l'oU now."),
+        ('said <emphasis level="strong">she</emphasis>.', "said she."),
+        ("<!-- a comment --> Text.", "Text."),
+        ("if x < 5 and y > 2", "if x less than five and y greater than two"),
+        ("a <-> b, c->d", "a - b, c- d"),
+        ("a" * 5000, ""),
+        ("The hash " + "0f" * 40 + " is here.", "The hash is here."),
+    ],
+    ids=["ssml", "espeak phonemes", "emphasis", "comment", "comparison", "arrows", "5000 letters", "hash"],
+)
+def test_engine_commands_are_read_as_text_never_obeyed(written: str, said: str) -> None:
+    assert speakable(written) == said
 
 
 @given(

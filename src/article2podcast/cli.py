@@ -347,6 +347,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
     plan = make_plan(_article(args), settings)
+    for warning in plan.warnings:
+        _say(f"{PROG}: warning: {warning}")
     if args.plan:
         json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -63,6 +63,7 @@ from .speakable.lexicon import Lexicon, default_lexicon
 from .staging import Staging
 from .tagging import Tags, finish_tags, write_mp3_tags
 from .verifying import check_episode
+from .writing import dominant_script
 
 SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
 """What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
@@ -82,6 +83,8 @@ class Plan:
     """Every engine call, with the pause before it."""
     lexicon: Lexicon = BUILTIN_LEXICON
     """The pronunciation lexicon the script was made with."""
+    warnings: tuple[str, ...] = ()
+    """What the user should know before the episode is made (one line each)."""
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,39 @@ def make_plan(source: str, settings: Settings) -> Plan:
     """Read and script the article at `source` (a path, or '-' for standard input)."""
     lexicon = default_lexicon(settings.lexicon)  # a broken lexicon fails before reading
     article = read_article(source)
+    name = "standard input" if source == STDIN else source
+    warnings = _check_language(article, name, settings)
     script = script_article(
         article, show=settings.show, max_chars=settings.max_utterance_chars, lexicon=lexicon
     )
-    return Plan(article, script, tuple(plan_utterances(script, settings.pauses)), lexicon)
+    utterances = tuple(plan_utterances(script, settings.pauses))
+    if not any(has_words(u.text) for u in utterances if u.role != "host"):
+        raise InputError(
+            f"{name} has nothing to read aloud (only markup, symbols or runs of characters "
+            "that are not words); give an article with some text in it"
+        )
+    return Plan(article, script, utterances, lexicon, warnings)
+
+
+def _check_language(article: Article, name: str, settings: Settings) -> tuple[str, ...]:
+    """Refuse an article the default (English) voices cannot read; warn of one they would
+    read badly. With a voice of the user's choice, the choice is theirs."""
+    if settings.voice is not None:
+        return ()
+    text = "\n".join([article.title, *(block.text for block in article.blocks)])
+    script = dominant_script(text)
+    if script not in ("Latin", ""):
+        raise InputError(
+            f"{name} is written in {script} script, which the default English voices cannot "
+            "read; choose a voice for its language with --voice (list them with --voices)"
+        )
+    language = (article.page.language or "") if article.page else ""
+    if language and not language.lower().startswith("en"):
+        return (
+            f"the page says it is in {language!r}, but the default voices read English; "
+            "choose a voice for its language with --voice (list them with --voices)",
+        )
+    return ()
 
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:

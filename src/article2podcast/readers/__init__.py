@@ -25,6 +25,8 @@ PARSERS: dict[str, Parser] = {
     ".markdown": parse_markdown,
 }
 STDIN = "-"
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+"""The longest text read: about 800,000 words, 90 hours of audio (War and Peace is 3.2 MB)."""
 
 
 def read_article(source: str) -> Article:
@@ -36,6 +38,7 @@ def read_article(source: str) -> Article:
         data = sys.stdin.buffer.read()
         if _looks_like_html(data):
             return _worth_reading(parse_html(data, "Untitled article", STDIN))
+        _check_size(len(data), "standard input")
         text = decode(data, "standard input")
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
         return parse(text, parser_key, "Untitled article", STDIN)
@@ -59,7 +62,17 @@ def read_article(source: str) -> Article:
     if parser_key in HTML_SUFFIXES:
         # Bytes, not text: the page's own charset declaration decides its encoding.
         return _worth_reading(parse_html(data, _title_from_name(path), source))
+    _check_size(len(data), source)
     return parse(decode(data, source), parser_key, _title_from_name(path), source)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_TEXT_BYTES:
+        raise InputError(
+            f"{name} is {size / 1024**2:.1f} MB; article2podcast reads up to "
+            f"{MAX_TEXT_BYTES // 1024**2} MB of text (about 800,000 words, 90 hours of audio); "
+            "split it into parts"
+        )
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -80,6 +93,8 @@ def _worth_reading(article: Article) -> Article:
     ):
         name = "standard input" if source == STDIN else source
         raise InputError(f"{name} has no words to read; give an article with some text in it")
+    text_bytes = sum(len(block.text.encode()) for block in article.blocks)
+    _check_size(text_bytes, "standard input" if source == STDIN else source)
     return article
 
 

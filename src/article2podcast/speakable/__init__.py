@@ -24,6 +24,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u206
 _DECORATIVE = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3]"
 )
+# What speech engines take as commands when it reaches them: markup tags (SAPI5 reads XML,
+# others SSML) and espeak-ng's [[phoneme]] brackets. An article's text is read as text: tags
+# are left out (the words between them are read) and the brackets dropped.
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|<!--.*?-->|\[\[|\]\]")
+_ANGLE = re.compile(r"[<>]")
+# A "word" longer than any real one (hashes, base64, keyboard mashing): an engine would spell
+# it for minutes. Links and e-mail addresses have been made speakable before this applies.
+_OVERLONG = re.compile(r"\S{61,}")
+_DROPS = ("markup", "not a word")
 _SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "})
 # Said forms are hidden from later rules behind one private-use character each.
 _SHELTER_BASE = 0xF0000
@@ -65,15 +74,29 @@ def speak(
     text = unicodedata.normalize("NFC", text).translate(_SMART)
     text = _CONTROL.sub(" ", text)
     text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
+    text = _MARKUP_TAG.sub(_dropped("markup", changes), text)
     text = lexicon.apply(text, shelter)
     for rule in RULES_BY_LANGUAGE.get(language, english.RULES):
         text = rule.pattern.sub(_replacer(rule, changes), text)
+    text = _ANGLE.sub(" ", text)
+    text = _OVERLONG.sub(_dropped("not a word", changes), text)
     text = _SHELTERED.sub(lambda match: sheltered[ord(match.group()) - _SHELTER_BASE], text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
     text = re.sub(r",(\s*,)+", ",", text).strip(" ,")
-    if not has_words(text) and has_words(original):
+    dropped = any(change.said == "" and change.rule in _DROPS for change in changes)
+    if not has_words(text) and has_words(original) and not dropped:
         return " ".join(_CONTROL.sub(" ", original).split()), changes
     return text, changes
+
+
+def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str]], str]:
+    def drop(match: re.Match[str]) -> str:
+        written = match.group()
+        shown = written if len(written) <= 40 else f"{written[:30]}… ({len(written)} characters)"
+        changes.append(Change(shown, "", why))
+        return " "
+
+    return drop
 
 
 def _replacer(rule: english.Rule, changes: list[Change]) -> Callable[[re.Match[str]], str]:

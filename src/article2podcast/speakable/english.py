@@ -350,6 +350,10 @@ def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+def _comparison(match: re.Match[str]) -> str:
+    return "less than" if match.group("sign") == "<" else "greater than"
+
+
 RULES: tuple[Rule, ...] = (
     Rule("email", _compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
     Rule("link", _compile(r"\b(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]]"), _site),
@@ -460,5 +464,6 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("acronym", _compile(r"\b(?P<letters>[A-Z]{2,5})(?P<plural>s)?\b"), _acronym),
     Rule("symbol", _compile(r"\s?&\s?"), lambda m: " and "),
+    Rule("symbol", _compile(r"(?<=\s)(?P<sign>[<>])=?(?=\s)"), _comparison),
     Rule("pause", _compile(r"\s*(?:—|–|\s-\s|…|\.\.\.)\s*"), lambda m: ", "),
 )
