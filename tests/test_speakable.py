@@ -162,7 +162,16 @@ def test_normalisation_never_raises_and_never_empties_a_sentence_with_words(sent
         ("a" * 5000, ""),
         ("The hash " + "0f" * 40 + " is here.", "The hash is here."),
     ],
-    ids=["ssml", "espeak phonemes", "emphasis", "comment", "comparison", "arrows", "5000 letters", "hash"],
+    ids=[
+        "ssml",
+        "espeak phonemes",
+        "emphasis",
+        "comment",
+        "comparison",
+        "arrows",
+        "5000 letters",
+        "hash",
+    ],
 )
 def test_engine_commands_are_read_as_text_never_obeyed(written: str, said: str) -> None:
     assert speakable(written) == said

@@ -53,7 +53,7 @@ def parse_html(data: bytes, fallback_title: str, source: str) -> Article:
         date=_text(metadata, "date"),
         site=_text(metadata, "sitename"),
         url=_text(metadata, "url"),
-        language=_text(metadata, "language"),
+        language=_text(metadata, "language") or _declared_language(data),
         image=_text(metadata, "image"),
     )
     return Article(
@@ -64,6 +64,15 @@ def parse_html(data: bytes, fallback_title: str, source: str) -> Article:
         links=article.links + links,
         page=page,
     )
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)", re.I)
+
+
+def _declared_language(data: bytes) -> str | None:
+    """The language the page declares on its <html> element (`lang`), if any."""
+    match = _HTML_LANG.search(data[:65536])
+    return match.group(1).decode() if match else None
 
 
 def _text(metadata: object, field: str) -> str | None:
