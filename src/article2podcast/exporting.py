@@ -150,7 +150,7 @@ def encode_stream(
     ffmpeg = require("ffmpeg")
     fmt = format_for(destination)
     codec = list(fmt.codec)
-    options = [f"f={fmt.muxer}"]
+    options = [f"f={fmt.muxer}", "onfail=abort"]
     if "-movflags" in codec:  # a muxer option: the tee muxer takes it per output
         at = codec.index("-movflags")
         options.append(f"movflags={codec[at + 1]}")
@@ -169,7 +169,9 @@ def encode_stream(
         encoder_command += ["-b:a", rate]
     encoder_command += [
         "-map", "0:a", "-f", "tee",
-        f"[{':'.join(options)}]file:{_tee_escape(str(destination))}|[f={pipe_muxer}]pipe:1",
+        # onfail=abort: a full disk must stop the run, not leave a truncated file behind.
+        f"[{':'.join(options)}]file:{_tee_escape(str(destination))}"
+        f"|[f={pipe_muxer}:onfail=abort]pipe:1",
     ]  # fmt: skip
     meter_command = [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-f", pipe_demuxer, "-i", "pipe:0",

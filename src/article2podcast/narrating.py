@@ -30,7 +30,7 @@ from pydub import AudioSegment
 
 from .clipcache import ClipCache, clip_key
 from .engines import create_engine
-from .errors import Article2PodcastError, NarrationError, UnknownVoiceError
+from .errors import Article2PodcastError, InputError, NarrationError, UnknownVoiceError
 from .loudness import CLIP_TARGET_LUFS, clip_gain_db
 from .mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
 from .model import ROLES, Clip, Role, Script, Utterance, Voice, VoiceSettings
@@ -44,6 +44,9 @@ _START_TIMEOUT_S = 60.0
 # Generous: espeak-ng speaks a sentence in milliseconds; a slow engine gets a second per 10 chars.
 _BASE_TIMEOUT_S = 30.0
 _TIMEOUT_S_PER_CHAR = 0.1
+TIMEOUT_ENV = "ARTICLE2PODCAST_ENGINE_TIMEOUT"
+"""Seconds an engine may take on one utterance before it counts as hung (for slow engines and
+machines; the default allows 30 s plus 0.1 s per character)."""
 # A clip must last at least this share of the time its words take at the nominal rate, and at
 # most this many times it (numbers and symbols make more words than they look).
 _MIN_DURATION_SHARE = 0.3
@@ -535,7 +538,7 @@ def _narrate_checked(
                 text,
                 settings,
                 rate,
-                timeout=_BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text),
+                timeout=_timeout(text),
             )
             return clip
         except NarrationError as exc:  # a crash, a hang, or a clip that is not speech
@@ -562,6 +565,18 @@ def clip_problem(clip: AudioSegment, text: str, rate: int) -> str:
     if seconds > _MAX_DURATION_FACTOR * spelled_words * 60.0 / rate + _MAX_DURATION_SLACK_S:
         return f"the clip lasts {seconds:.2f} s, too long for {len(text)} characters"
     return ""
+
+
+def _timeout(text: str) -> float:
+    configured = os.environ.get(TIMEOUT_ENV)
+    try:
+        return (
+            float(configured) if configured else _BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text)
+        )
+    except ValueError:
+        raise InputError(
+            f"${TIMEOUT_ENV} must be a number of seconds, not {configured!r}"
+        ) from None
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
