@@ -173,7 +173,7 @@ def test_an_interrupt_while_encoding_stops_cleanly_and_the_next_run_resumes(
     assert nothing_new(folder)
     again = produce(folder, short_article)
     assert again.returncode == 0, again.stderr
-    narrated, cached = map(
+    _narrated, cached = map(
         int, re.findall(r"(\d+) clips narrated, (\d+) from the cache", again.stderr)[0]
     )
     assert cached >= 1
