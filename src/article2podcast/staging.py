@@ -6,10 +6,11 @@ what was there before untouched.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import ExportError
@@ -19,6 +20,23 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` between our processes (an advisory lock on the folder
+    itself, so no lock file is left behind; where the system has none, no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 class Staging:
@@ -60,15 +78,23 @@ class Staging:
         self.write_text(final, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     def commit(self) -> None:
-        """Rename everything into place, the first staged last (so stage the episode first)."""
-        try:
-            while self._pending:
-                temporary, final = self._pending[-1]
-                os.replace(temporary, final)
-                self._pending.pop()
-        except OSError as exc:
-            self.discard()
-            raise ExportError(f"cannot put {final} in place: {exc.strerror}") from exc
+        """Rename everything into place, the first staged last (so stage the episode first).
+
+        Another run putting files in the same folder waits until all of these are in place,
+        so that an episode and its sidecars always come from the same run.
+        """
+        folders = sorted({final.parent for _, final in self._pending})
+        with contextlib.ExitStack() as locks:
+            for folder in folders:
+                locks.enter_context(_folder_lock(folder))
+            try:
+                while self._pending:
+                    temporary, final = self._pending[-1]
+                    os.replace(temporary, final)
+                    self._pending.pop()
+            except OSError as exc:
+                self.discard()
+                raise ExportError(f"cannot put {final} in place: {exc.strerror}") from exc
 
     def discard(self) -> None:
         for temporary, _ in self._pending:
