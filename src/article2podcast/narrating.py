@@ -56,6 +56,7 @@ _CHARS_PER_SPELLED_WORD = 3
 _SILENT_DBFS = -60.0
 _CLIPS_AHEAD_PER_JOB = 4
 CLIP_PROCESSING = {
+    "version": 2,  # 2: a new espeak-ng worker's first clip is no longer at the wrong rate
     "trim_dbfs": SILENCE_THRESHOLD_DBFS,
     "keep_ms": KEEP_MS,
     "level_lufs": CLIP_TARGET_LUFS,

@@ -56,6 +56,11 @@ class Pyttsx3Engine:
         self._voices: list[Voice] | None = None
         self._espeak = _espeak_library()
         self._variants: dict[str, str] | None = None
+        if self._espeak is not None:
+            # The first utterance after espeak-ng starts can be spoken at the driver's initial
+            # rate (200 wpm) whatever rate was set: seen in about 1 in 3 new worker processes,
+            # each time on the first clip only. A throwaway first utterance absorbs it.
+            self.synthesize("Ready.", VoiceSettings())
 
     def voices(self) -> list[Voice]:
         if self._voices is None:
