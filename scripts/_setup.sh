@@ -88,11 +88,18 @@ a2p_find_python() {
 }
 
 a2p_ensure_venv() {
-    # The stamp records what the venv was built from; a matching stamp means no work.
-    local stamp="$A2P_VENV/.article2podcast-stamp" want
-    want="$(cat "$A2P_ROOT/pyproject.toml" | cksum)"
-    if [ -x "$A2P_VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return 0
+    # $1: the extras to install (comma-separated, e.g. "test,piper"). The stamp records what
+    # the venv was built from; the same pyproject.toml with these extras among the installed
+    # ones means no work.
+    local extras="${1:-test}" stamp="$A2P_VENV/.article2podcast-stamp" sum have extra missing=""
+    sum="$(cksum <"$A2P_ROOT/pyproject.toml")"
+    if [ -x "$A2P_VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(head -n 1 "$stamp")" = "$sum" ]; then
+        have="$(sed -n 2p "$stamp")"
+        for extra in ${extras//,/ }; do
+            case ",$have," in *",$extra,"*) ;; *) missing="$missing $extra" ;; esac
+        done
+        [ -z "$missing" ] && return 0
+        extras="$have,$extras"
     fi
     local python
     python="$(a2p_find_python)"
@@ -103,12 +110,14 @@ a2p_ensure_venv() {
             exit 3
         fi
     fi
-    a2p_say "installing article2podcast and its test dependencies into .venv"
-    "$A2P_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$A2P_ROOT[test]" >&2
-    echo "$want" >"$stamp"
+    extras="$(echo "$extras" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
+    a2p_say "installing article2podcast with [$extras] into .venv"
+    "$A2P_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$A2P_ROOT[$extras]" >&2
+    printf '%s\n%s\n' "$sum" "$extras" >"$stamp"
 }
 
 a2p_setup() {
+    # $1: the Python extras wanted (default "test").
     a2p_install_system_packages
-    a2p_ensure_venv
+    a2p_ensure_venv "${1:-test}"
 }

