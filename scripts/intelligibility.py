@@ -709,6 +709,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--samples-dir", type=Path, default=DEFAULT_SAMPLES)
     ap.add_argument("--cli", type=Path, default=DEFAULT_CLI, help="the article2podcast to run")
+    ap.add_argument("--engine", default="pyttsx3", help="the speech engine to produce with")
     ap.add_argument(
         "--git-ref",
         default=None,
@@ -768,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="intelligibility_"))
     args.command, args.env = cli_command(args.cli, args.git_ref, work)
+    args.command = [*args.command, "--engine", args.engine]
     tree_before = tree_state(args.git_ref)
     t_start = time.monotonic()
     model_path = Path(get_model_path())
@@ -800,6 +802,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.per_sentence:
         print(sentence_table(args.label, results, sources))
+        every = [s for r in results if r.error is None for s in r.sentences]
+        for kind in sorted({s.kind for s in every}):
+            by_kind = pool([s for s in every if s.kind == kind])
+            print(
+                f"- {kind}: {by_kind['sentences']} sentences, {by_kind['ref_tokens']} words, "
+                f"WER {pct(by_kind['wer'])} (capped {pct(by_kind['wer_capped'])})"
+            )
     else:
         print(table(args.label, results, total))
     print(f"\nwall time {elapsed:.0f}s for {len(results)} articles")
