@@ -81,9 +81,11 @@ class PiperEngine:
 
     def fingerprint(self) -> str:
         stat = self._model.stat()
+        variants = ",".join(f"{name}={ratio}" for name, ratio in VARIANTS.items())
         return (
             f"piper-tts {_version('piper-tts')} onnxruntime {_version('onnxruntime')} "
-            f"{self._model.name} {stat.st_size} bytes config {self._config_digest}"
+            f"{self._model.name} {stat.st_size} bytes config {self._config_digest} "
+            f"pace {NATURAL_WPM} variants {variants}"
         )
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
