@@ -127,8 +127,8 @@ def make_plan(source: str, settings: Settings) -> Plan:
 
 def _check_language(article: Article, name: str, settings: Settings) -> tuple[str, ...]:
     """Refuse an article the default (English) voices cannot read; warn of one they would
-    read badly. With a voice of the user's choice, the choice is theirs."""
-    if settings.voice is not None:
+    read badly. With a voice of the user's choice (or voice file), the choice is theirs."""
+    if settings.voice is not None or settings.piper_voice is not None:
         return ()
     text = "\n".join([article.title, *(block.text for block in article.blocks)])
     script = dominant_script(text)
