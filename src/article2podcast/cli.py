@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from importlib.resources import files
@@ -24,12 +25,14 @@ from .clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
 from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import Article2PodcastError, InputError
 from .exporting import FORMATS
+from .library import write_feed
 from .loudness import PODCAST_TARGET_LUFS
 from .naming import DEFAULT_FOLDER
 from .narrating import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .programs import on_stop_signal
 from .scripting import DEFAULT_SHOW
+from .serving import make_server
 from .settings import DEFAULT_RATE, Settings
 
 PROG = "article2podcast"
@@ -238,13 +241,59 @@ def build_cache_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_feed_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} feed",
+        description=(
+            "Write DIR/feed.xml, a podcast feed (RSS 2.0 with the Apple Podcasts and Podcasting "
+            "2.0 tags) of every episode in DIR, and DIR/index.html; a show cover DIR/cover.png "
+            "is made if there is none. Run it again after adding episodes: existing episodes "
+            "keep their ids."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
+    parser.add_argument(
+        "--base-url", required=True, metavar="URL", help="where DIR is served, e.g. https://x/pod/"
+    )
+    parser.add_argument("--title", help="the show's title (default: the episodes' show name)")
+    parser.add_argument("--description", help="the show's description")
+    parser.add_argument("--category", default="News", help="Apple Podcasts category (News)")
+    parser.add_argument("--language", default="en", help="the show's language code (en)")
+    return parser
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description=(
+            "Serve DIR over HTTP (feed, pages, audio with byte ranges so players can seek), "
+            "writing its feed for this address first. Ctrl-C stops it."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
+    parser.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 shares "
+        "it on your network)",
+    )
+    return parser
+
+
+SUBCOMMANDS = {
+    "check": build_check_parser,
+    "cache": build_cache_parser,
+    "feed": build_feed_parser,
+    "serve": build_serve_parser,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv and argv[0] in ("check", "cache") else ""
-    if command == "check":
-        args = build_check_parser().parse_args(argv[1:])
-    elif command == "cache":
-        args = build_cache_parser().parse_args(argv[1:])
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else ""
+    if command:
+        args = SUBCOMMANDS[command]().parse_args(argv[1:])
     else:
         args = build_parser().parse_args(argv)
     # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
@@ -256,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_check(args)
         if command == "cache":
             return _run_cache(args)
+        if command == "feed":
+            return _run_feed(args)
+        if command == "serve":
+            return _run_serve(args)
         return _run(args)
     except Article2PodcastError as exc:
         _say(f"{PROG}: {exc}")
@@ -306,6 +359,49 @@ def _run_check(args: argparse.Namespace) -> int:
             said = {}  # this engine cannot tell
     print(render(report, said))
     return EXIT_OK
+
+
+def _run_feed(args: argparse.Namespace) -> int:
+    feed, count = write_feed(
+        Path(args.folder),
+        args.base_url,
+        title=args.title,
+        description=args.description,
+        category=args.category,
+        language=args.language,
+    )
+    print(f"{feed}  {count} episodes")
+    return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    try:
+        server = make_server(folder, args.host, args.port)
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
+        ) from exc
+    host = _reachable_address() if args.host in ("0.0.0.0", "") else args.host
+    base = f"http://{host}:{server.server_address[1]}/"
+    write_feed(folder, base)
+    print(f"serving {folder} at {base}", flush=True)
+    print(f"paste this feed address into your podcast app: {base}feed.xml", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _say(f"{PROG}: stopped serving {folder}")
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _reachable_address() -> str:
+    """This machine's address on its network, for a server listening on all of them."""
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
 
 
 def _run_cache(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ from .exporting import (
     render_master,
 )
 from .fetching import is_url
+from .library import write_index
 from .loudness import Loudness
 from .manifest import build_manifest
 from .mastering import ceiling_for, master, on_target, predicted_gain
@@ -54,6 +55,7 @@ from .naming import DEFAULT_FOLDER, default_episode_path, sidecar
 from .narrating import EngineProcess, Narrator, Voices, resolve_voices
 from .notes import render_notes
 from .pacing import plan_utterances
+from .pages import episode_page
 from .programs import require
 from .readers import STDIN, read_article
 from .scripting import script_article
@@ -65,7 +67,7 @@ from .tagging import Tags, finish_tags, write_mp3_tags
 from .verifying import check_episode
 from .writing import dominant_script
 
-SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png")
+SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png", ".html")
 """What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150
@@ -308,6 +310,7 @@ def produce(
             "chapters": [
                 {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
             ],
+            "produced": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
         manifest = build_manifest(
             plan.script,
@@ -332,7 +335,10 @@ def produce(
         )
         if settings.cover is None:
             staging.write_bytes(sidecar(destination, ".png"), cover.data)
+        cover_name = sidecar(destination, ".png").name if settings.cover is None else None
+        staging.write_text(sidecar(destination, ".html"), episode_page(manifest, cover=cover_name))
         staging.write_json(sidecar(destination, ".json"), manifest)
+    write_index(destination.parent)  # the folder's index page lists the new episode
     return Episode(
         path=destination,
         captions=sidecar(destination, ".vtt"),

@@ -1,0 +1,159 @@
+"""The podcast feed: RSS 2.0 with the tags Apple Podcasts requires and Podcasting 2.0's.
+
+Pure: from the episodes of a folder (their manifests and file facts) to the feed's XML. Every
+episode's guid is derived from its audio file's name, so producing another episode and
+writing the feed again adds one item and changes no existing guid.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+ET.register_namespace("itunes", ITUNES)
+ET.register_namespace("podcast", PODCAST)
+ET.register_namespace("content", CONTENT)
+_GUID_NAMESPACE = uuid.UUID("8d3c7a9e-2f4b-4c1e-9a0d-5b6f7e8c9d10")
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    """One episode of a folder, as the feed needs it."""
+
+    manifest: Mapping[str, Any]
+    """Its manifest."""
+    audio: str
+    """Its audio file's name."""
+    audio_bytes: int
+    """The audio file's size."""
+    mime: str
+    """The audio's MIME type."""
+    published: datetime
+    """When it was made (aware)."""
+    sidecars: Mapping[str, str]
+    """Its other files by suffix (".vtt", ".srt", ".chapters.json", ".html", ".png")."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The show."""
+
+    title: str
+    description: str
+    base_url: str
+    """Where the folder is served, ending in '/'."""
+    language: str = "en"
+    category: str = "News"
+    author: str = ""
+    image: str | None = None
+    """The show's cover file name (1400-3000 px), in the folder."""
+
+
+def guid(audio_name: str) -> str:
+    """The episode's permanent id: the same file name gives the same guid, always."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, audio_name))
+
+
+def render_feed(channel: Channel, episodes: Sequence[FeedEpisode]) -> str:
+    """The feed's XML text, newest episode first."""
+    rss = ET.Element("rss", {"version": "2.0"})
+    show = ET.SubElement(rss, "channel")
+    _text(show, "title", channel.title)
+    _text(show, "link", channel.base_url)
+    _text(show, "description", channel.description)
+    _text(show, "language", channel.language)
+    _text(show, "generator", "article2podcast")
+    _text(show, f"{{{ITUNES}}}author", channel.author or channel.title)
+    _text(show, f"{{{ITUNES}}}explicit", "false")
+    _text(show, f"{{{ITUNES}}}type", "episodic")
+    ET.SubElement(show, f"{{{ITUNES}}}category", {"text": channel.category})
+    if channel.image:
+        url = _url(channel, channel.image)
+        ET.SubElement(show, f"{{{ITUNES}}}image", {"href": url})
+        image = ET.SubElement(show, "image")
+        _text(image, "url", url)
+        _text(image, "title", channel.title)
+        _text(image, "link", channel.base_url)
+    ordered = sorted(episodes, key=lambda e: e.published, reverse=True)
+    for episode in ordered:
+        _item(show, channel, episode)
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
+    manifest = episode.manifest
+    item = ET.SubElement(show, "item")
+    _text(item, "title", str(manifest["title"]))
+    description = _description(manifest)
+    _text(item, "description", description)
+    _text(item, f"{{{ITUNES}}}summary", description)
+    ET.SubElement(
+        item,
+        "enclosure",
+        {
+            "url": _url(channel, episode.audio),
+            "length": str(episode.audio_bytes),
+            "type": episode.mime,
+        },
+    )
+    _text(item, "guid", guid(episode.audio)).set("isPermaLink", "false")
+    _text(item, "pubDate", email.utils.format_datetime(episode.published))
+    _text(item, f"{{{ITUNES}}}duration", str(round(int(manifest["duration_ms"]) / 1000)))
+    _text(item, f"{{{ITUNES}}}explicit", "false")
+    _text(item, f"{{{ITUNES}}}episodeType", "full")
+    if ".html" in episode.sidecars:
+        _text(item, "link", _url(channel, episode.sidecars[".html"]))
+    if ".png" in episode.sidecars:
+        ET.SubElement(item, f"{{{ITUNES}}}image", {"href": _url(channel, episode.sidecars[".png"])})
+    if ".vtt" in episode.sidecars:
+        ET.SubElement(
+            item,
+            f"{{{PODCAST}}}transcript",
+            {"url": _url(channel, episode.sidecars[".vtt"]), "type": "text/vtt",
+             "rel": "captions"},
+        )  # fmt: skip
+    if ".srt" in episode.sidecars:
+        ET.SubElement(
+            item,
+            f"{{{PODCAST}}}transcript",
+            {"url": _url(channel, episode.sidecars[".srt"]), "type": "application/srt",
+             "rel": "captions"},
+        )  # fmt: skip
+    if ".chapters.json" in episode.sidecars:
+        ET.SubElement(
+            item,
+            f"{{{PODCAST}}}chapters",
+            {"url": _url(channel, episode.sidecars[".chapters.json"]),
+             "type": "application/json+chapters"},
+        )  # fmt: skip
+
+
+def _description(manifest: Mapping[str, Any]) -> str:
+    """The episode's description: where it is from and how it opens."""
+    page = manifest.get("page") or {}
+    opening = next(
+        (s["text"] for s in manifest["segments"] if s["kind"] in ("paragraph", "quote")), ""
+    )
+    source = page.get("url") or ""
+    lead = f"{opening[:400]}{'…' if len(opening) > 400 else ''}"
+    return f"{lead} (Read aloud from {source}.)" if source else lead
+
+
+def _url(channel: Channel, name: str) -> str:
+    return channel.base_url + quote(name)
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element

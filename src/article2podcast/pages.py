@@ -1,0 +1,193 @@
+"""Pages: an episode's read-along page and the folder's index, as self-contained HTML.
+
+Pure: from manifests to text. A page needs nothing from outside its folder (no CDN, no web
+font): the styles and the script are inline, and the audio and cover are the files beside it.
+The transcript has one element per sentence with its timing (`data-start`, `data-end`, in
+seconds); as the audio plays, the sentence being spoken is highlighted (and announced to
+screen readers as the current one) and scrolled into view; activating a sentence or a chapter
+(click, Enter or Space) plays from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+_STYLE = """
+:root { color-scheme: light dark; --accent: #b3541e; --mark: #ffe08a; --ink: #1d1d1f; }
+@media (prefers-color-scheme: dark) { :root { --mark: #5b4a00; --ink: #f2f2f2; } }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 46rem; padding: 1rem; font: 1.125rem/1.6 system-ui,
+  -apple-system, "Segoe UI", sans-serif; color: var(--ink); }
+a { color: var(--accent); }
+.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; }
+header { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+header img { width: 8rem; height: 8rem; border-radius: .5rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: .2rem 0; }
+.meta { margin: 0; opacity: .8; }
+.player { position: sticky; top: 0; padding: .5rem 0; background: Canvas; z-index: 1; }
+audio { width: 100%; }
+.chapters ol { padding-left: 1.4rem; }
+.chapters button { font: inherit; background: none; border: 0; padding: .2rem 0;
+  color: var(--accent); text-decoration: underline; cursor: pointer; text-align: left; }
+.segment { margin: 0 0 1rem; }
+.segment.heading, .segment.title { font-weight: 700; font-size: 1.25rem; }
+.segment.quote { margin-left: 1.2rem; font-style: italic; }
+.segment.intro, .segment.outro { opacity: .75; }
+.s { cursor: pointer; border-radius: .2rem; }
+.s:hover { text-decoration: underline dotted; }
+.s:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
+.s.now { background: var(--mark); }
+time { font-variant-numeric: tabular-nums; }
+"""
+
+_SCRIPT = """
+(() => {
+  const audio = document.getElementById('audio');
+  const spans = Array.from(document.querySelectorAll('.s'));
+  const starts = spans.map(s => parseFloat(s.dataset.start));
+  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  let current = null;
+  function at(t) {
+    let lo = 0, hi = starts.length - 1, found = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1;
+      if (starts[mid] <= t) { found = mid; lo = mid + 1; } else { hi = mid - 1; } }
+    if (found < 0) return null;
+    const span = spans[found];
+    return t < parseFloat(span.dataset.end) + 0.6 ? span : null;
+  }
+  function show() {
+    const span = at(audio.currentTime);
+    if (span === current) return;
+    if (current) { current.classList.remove('now'); current.removeAttribute('aria-current'); }
+    current = span;
+    if (span) {
+      span.classList.add('now'); span.setAttribute('aria-current', 'true');
+      span.scrollIntoView({block: 'nearest', behavior: calm ? 'auto' : 'smooth'});
+    }
+  }
+  function play(seconds) { audio.currentTime = seconds; audio.play(); show(); }
+  audio.addEventListener('timeupdate', show);
+  audio.addEventListener('seeked', show);
+  for (const el of document.querySelectorAll('[data-seek]')) {
+    const go = () => play(parseFloat(el.dataset.seek));
+    el.addEventListener('click', go);
+    el.addEventListener('keydown', e => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
+  }
+})();
+"""
+
+
+def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
+    """The read-along page of an episode, from its manifest (its files are beside it)."""
+    title = str(manifest["title"])
+    page = manifest.get("page") or {}
+    source = page.get("url") or page.get("site") or manifest.get("source") or ""
+    meta = [escape(str(manifest.get("show", "")))]
+    if page.get("author"):
+        meta.append(f"by {escape(str(page['author']))}")
+    if page.get("date"):
+        meta.append(f"<time>{escape(str(page['date']))}</time>")
+    elif manifest.get("produced"):
+        meta.append(f"<time>{escape(str(manifest['produced'])[:10])}</time>")
+    meta.append(f"<time>{_clock(int(manifest['duration_ms']))}</time>")
+    source_line = (
+        f'<p class="meta">Read from <a href="{escape(str(source))}">{escape(str(source))}</a></p>'
+        if str(source).startswith(("http://", "https://"))
+        else (f'<p class="meta">Read from {escape(str(source))}</p>' if source else "")
+    )
+    image = (
+        f'<img src="{escape(cover)}" alt="Cover art: {escape(title)}" width="256" height="256">'
+        if cover
+        else ""
+    )
+    chapters = "".join(
+        f'<li><button type="button" data-seek="{c["start_ms"] / 1000:.3f}">'
+        f"<time>{_clock(int(c['start_ms']))}</time> {escape(str(c['title']))}</button></li>"
+        for c in manifest.get("chapters", [])
+    )
+    transcript = "\n".join(_segment(segment) for segment in manifest["segments"])
+    language = escape(str(page.get("language") or "en"))
+    return f"""<!doctype html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#transcript">Skip to the transcript</a>
+<header>
+{image}
+<div>
+<h1>{escape(title)}</h1>
+<p class="meta">{" · ".join(meta)}</p>
+{source_line}
+</div>
+</header>
+<div class="player">
+<audio id="audio" controls preload="metadata" src="{escape(str(manifest["audio"]))}"
+  aria-label="Episode audio"></audio>
+</div>
+<nav class="chapters" aria-labelledby="chapters-heading">
+<h2 id="chapters-heading">Chapters</h2>
+<ol>{chapters}</ol>
+</nav>
+<main id="transcript" aria-labelledby="transcript-heading">
+<h2 id="transcript-heading">Transcript</h2>
+<p class="meta">Select a sentence to play from there; the one being read is highlighted.</p>
+{transcript}
+</main>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def _segment(segment: Mapping[str, Any]) -> str:
+    tag = "blockquote" if segment["kind"] == "quote" else "p"
+    sentences = " ".join(
+        f'<span class="s" tabindex="0" role="button" data-start="{s["start_ms"] / 1000:.3f}" '
+        f'data-end="{s["end_ms"] / 1000:.3f}" data-seek="{s["start_ms"] / 1000:.3f}">'
+        f"{escape(str(s['text']))}</span>"
+        for s in segment["sentences"]
+    )
+    return f'<{tag} class="segment {escape(str(segment["kind"]))}">{sentences}</{tag}>'
+
+
+def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """A folder's index: each episode (page file name, manifest), newest first."""
+    items = "\n".join(
+        f'<li><a href="{escape(name)}">{escape(str(m["title"]))}</a> '
+        f'<span class="meta"><time>{_clock(int(m["duration_ms"]))}</time></span></li>'
+        for name, m in episodes
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<h1>{escape(title)}</h1>
+<p class="meta"><a href="feed.xml">Podcast feed</a></p>
+<ul>
+{items}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+def _clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
