@@ -22,6 +22,11 @@ a2p_missing_tools() {
     if [ "$(uname -s)" = Linux ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then
         missing+=(fonts-dejavu-core)
     fi
+    # For the tests only (A2P_BROWSER=1): Debian's Chromium and its driver, for the page test.
+    if [ "${A2P_BROWSER:-0}" = 1 ] && [ "$(uname -s)" = Linux ]; then
+        command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+        command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+    fi
     printf '%s\n' "${missing[@]}"
 }
 
@@ -48,7 +53,11 @@ a2p_install_system_packages() {
             a2p_say "installing espeak-ng and ffmpeg with apt-get (first run only)"
             export DEBIAN_FRONTEND=noninteractive
             "${sudo[@]}" apt-get update -qq >&2
-            "${sudo[@]}" apt-get install -y -qq --no-install-recommends espeak-ng libespeak-ng1 ffmpeg fonts-dejavu-core >&2
+            local packages=(espeak-ng libespeak-ng1 ffmpeg fonts-dejavu-core)
+            if [ "${A2P_BROWSER:-0}" = 1 ]; then
+                packages+=(chromium chromium-driver)
+            fi
+            "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
             ;;
         Darwin)
             # macOS speaks through its own NSSpeechSynthesizer; only ffmpeg is needed.

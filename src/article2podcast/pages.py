@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
 _STYLE = """
@@ -84,7 +85,9 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     """The read-along page of an episode, from its manifest (its files are beside it)."""
     title = str(manifest["title"])
     page = manifest.get("page") or {}
-    source = page.get("url") or page.get("site") or manifest.get("source") or ""
+    given = str(manifest.get("source") or "")
+    local = "standard input" if given == "-" else Path(given).name
+    source = page.get("url") or page.get("site") or local
     meta = [escape(str(manifest.get("show", "")))]
     if page.get("author"):
         meta.append(f"by {escape(str(page['author']))}")
