@@ -44,7 +44,7 @@ def test_an_episode_and_its_sidecars_are_written_to_audio_slug(
         "outro",
     ]  # fmt: skip
     assert sorted(p.name for p in episode.parent.iterdir()) == sorted(
-        [episode.name, *(episode.stem + suffix for suffix in SIDECARS)]
+        [episode.name, *(episode.stem + suffix for suffix in SIDECARS), "index.html"]
     ), "no temporary files are left behind"
 
 
