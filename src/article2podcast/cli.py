@@ -59,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Writes OUTPUT (default audio/<slug-of-title>.mp3) and beside it <stem>.vtt and "
             ".srt captions, <stem>.json (the manifest), <stem>.chapters.json, <stem>.md (show "
-            "notes) and <stem>.png (the generated cover). Exit codes: 0 done, 1 failure, 2 bad "
-            "usage or input, 3 missing system dependency."
+            "notes), <stem>.png (the generated cover) and <stem>.html (the read-along page), "
+            f"and the folder's index.html. '{PROG} feed DIR --base-url URL' writes a podcast "
+            f"feed for a folder; '{PROG} serve DIR' serves it. Exit codes: 0 done, 1 failure, "
+            "2 bad usage or input, 3 missing system dependency."
         ),
     )
     parser.add_argument(
