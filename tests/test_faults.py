@@ -5,6 +5,7 @@ was already there untouched; the next run resumes from the clips already narrate
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -105,21 +106,27 @@ def test_ffmpeg_failing_is_one_line_with_its_own_words(folder, short_article, tm
     assert nothing_new(folder)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A folder on a 300 KB file system (a tmpfs: needs root, as CI has)."""
-    mount = tmp_path / "small"
+@contextlib.contextmanager
+def tmpfs(mount: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted at `mount` with `options` (needs root, as CI has; else the test skips)."""
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)],
         capture_output=True, check=False,
     )  # fmt: skip
     if made.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
     try:
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a 300 KB file system."""
+    with tmpfs(tmp_path / "small", "size=300k") as mount:
+        yield mount
 
 
 def test_a_full_disk_is_a_clear_error_and_nothing_is_half_written(
@@ -135,18 +142,8 @@ def test_a_full_disk_is_a_clear_error_and_nothing_is_half_written(
 
 
 def test_a_read_only_output_folder_is_refused_before_any_work(tmp_path, short_article) -> None:
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a read-only file system here: {made.stderr.decode().strip()}")
-    try:
+    with tmpfs(tmp_path / "ro", "ro,size=64k") as mount:
         done = produce(mount, short_article)
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
     assert done.returncode == 2
     assert done.stderr == (
         f"article2podcast: -o {mount}/ep.mp3: folder {mount} is not writable; choose another\n"

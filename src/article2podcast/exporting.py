@@ -85,11 +85,7 @@ def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) ->
         feeder = None
         try:
             feeder = _Feeder(process.stdin)
-            for chunk in chunks:
-                if feeder.broken:
-                    break  # ffmpeg has stopped: no use narrating the rest
-                feeder.put(chunk)
-            feeder.close()
+            feeder.feed(chunks)
         except BaseException:
             process.kill()
             if feeder is not None:
@@ -192,11 +188,7 @@ def encode_stream(
             processes.append(meter)
             encoder.stdout.close()  # the meter alone reads it now: it sees the stream's end
             feeder = _Feeder(encoder.stdin)
-            for chunk in chunks:
-                if feeder.broken:
-                    break  # ffmpeg has stopped: no use narrating the rest
-                feeder.put(chunk)
-            feeder.close()
+            feeder.feed(chunks)
         except BaseException:
             for process in processes:
                 process.kill()
@@ -335,8 +327,14 @@ class _Feeder:
         self._thread = threading.Thread(target=self._run, name="encoder-feed", daemon=True)
         self._thread.start()
 
-    def put(self, chunk: bytes) -> None:
-        self._queue.put(chunk)
+    def feed(self, chunks: Iterable[bytes]) -> None:
+        """Queue every chunk (stopping early if the encoder has stopped: no use narrating the
+        rest), then close the encoder's input once all has reached it."""
+        for chunk in chunks:
+            if self.broken:
+                break
+            self._queue.put(chunk)
+        self.close()
 
     def close(self) -> None:
         """Wait for everything queued to reach the encoder, then close its input."""

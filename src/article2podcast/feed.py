@@ -115,20 +115,13 @@ def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
         _text(item, "link", _url(channel, episode.sidecars[".html"]))
     if ".png" in episode.sidecars:
         ET.SubElement(item, f"{{{ITUNES}}}image", {"href": _url(channel, episode.sidecars[".png"])})
-    if ".vtt" in episode.sidecars:
-        ET.SubElement(
-            item,
-            f"{{{PODCAST}}}transcript",
-            {"url": _url(channel, episode.sidecars[".vtt"]), "type": "text/vtt",
-             "rel": "captions"},
-        )  # fmt: skip
-    if ".srt" in episode.sidecars:
-        ET.SubElement(
-            item,
-            f"{{{PODCAST}}}transcript",
-            {"url": _url(channel, episode.sidecars[".srt"]), "type": "application/srt",
-             "rel": "captions"},
-        )  # fmt: skip
+    for suffix, kind in ((".vtt", "text/vtt"), (".srt", "application/srt")):
+        if suffix in episode.sidecars:
+            ET.SubElement(
+                item,
+                f"{{{PODCAST}}}transcript",
+                {"url": _url(channel, episode.sidecars[suffix]), "type": kind, "rel": "captions"},
+            )
     if ".chapters.json" in episode.sidecars:
         ET.SubElement(
             item,

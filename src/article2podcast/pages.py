@@ -113,16 +113,10 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     )
     transcript = "\n".join(_segment(segment) for segment in manifest["segments"])
     language = escape(str(page.get("language") or "en"))
-    return f"""<!doctype html>
-<html lang="{language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<a class="skip" href="#transcript">Skip to the transcript</a>
+    return _document(
+        title,
+        language,
+        f"""<a class="skip" href="#transcript">Skip to the transcript</a>
 <header>
 {image}
 <div>
@@ -144,10 +138,8 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
 <p class="meta">Select a sentence to play from there; the one being read is highlighted.</p>
 {transcript}
 </main>
-<script>{_SCRIPT}</script>
-</body>
-</html>
-"""
+<script>{_SCRIPT}</script>""",
+    )
 
 
 def _segment(segment: Mapping[str, Any]) -> str:
@@ -168,8 +160,23 @@ def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) ->
         f'<span class="meta"><time>{_clock(int(m["duration_ms"]))}</time></span></li>'
         for name, m in episodes
     )
+    return _document(
+        title,
+        "en",
+        f"""<main>
+<h1>{escape(title)}</h1>
+<p class="meta"><a href="feed.xml">Podcast feed</a></p>
+<ul>
+{items}
+</ul>
+</main>""",
+    )
+
+
+def _document(title: str, language: str, body: str) -> str:
+    """A whole HTML document around `body`, with the shared styles."""
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -177,13 +184,7 @@ def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) ->
 <style>{_STYLE}</style>
 </head>
 <body>
-<main>
-<h1>{escape(title)}</h1>
-<p class="meta"><a href="feed.xml">Podcast feed</a></p>
-<ul>
-{items}
-</ul>
-</main>
+{body}
 </body>
 </html>
 """
