@@ -40,6 +40,7 @@ def build_manifest(
             {
                 "index": index,
                 "kind": segment.kind,
+                "continues": segment.continues,
                 "role": segment.role,
                 "voice": voices.get(segment.role) if voices else None,
                 "text": segment.text,

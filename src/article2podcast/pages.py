@@ -35,6 +35,7 @@ audio { width: 100%; }
 .segment { margin: 0 0 1rem; }
 .segment.heading, .segment.title { font-weight: 700; font-size: 1.25rem; }
 .segment.quote { margin-left: 1.2rem; font-style: italic; }
+.part.quote { font-style: italic; } .part.paragraph { font-style: normal; }
 .segment.intro, .segment.outro { opacity: .75; }
 .s { cursor: pointer; border-radius: .2rem; }
 .s:hover { text-decoration: underline dotted; }
@@ -111,7 +112,7 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
         f"<time>{_clock(int(c['start_ms']))}</time> {escape(str(c['title']))}</button></li>"
         for c in manifest.get("chapters", [])
     )
-    transcript = "\n".join(_segment(segment) for segment in manifest["segments"])
+    transcript = "\n".join(_block(block) for block in _blocks(manifest["segments"]))
     language = escape(str(page.get("language") or "en"))
     return _document(
         title,
@@ -142,15 +143,37 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     )
 
 
-def _segment(segment: Mapping[str, Any]) -> str:
-    tag = "blockquote" if segment["kind"] == "quote" else "p"
-    sentences = " ".join(
+def _blocks(segments: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
+    """Segments grouped as the article has them: one that continues the previous one (a
+    quotation inside a paragraph, its attribution) joins its block."""
+    blocks: list[list[Mapping[str, Any]]] = []
+    for segment in segments:
+        if segment.get("continues") and blocks:
+            blocks[-1].append(segment)
+        else:
+            blocks.append([segment])
+    return blocks
+
+
+def _block(segments: Sequence[Mapping[str, Any]]) -> str:
+    first = segments[0]
+    tag = "blockquote" if first["kind"] == "quote" else "p"
+    parts = " ".join(
+        f'<span class="part {escape(str(segment["kind"]))}">{_sentences(segment)}</span>'
+        if len(segments) > 1
+        else _sentences(segment)
+        for segment in segments
+    )
+    return f'<{tag} class="segment {escape(str(first["kind"]))}">{parts}</{tag}>'
+
+
+def _sentences(segment: Mapping[str, Any]) -> str:
+    return " ".join(
         f'<span class="s" tabindex="0" role="button" data-start="{s["start_ms"] / 1000:.3f}" '
         f'data-end="{s["end_ms"] / 1000:.3f}" data-seek="{s["start_ms"] / 1000:.3f}">'
         f"{escape(str(s['text']))}</span>"
         for s in segment["sentences"]
     )
-    return f'<{tag} class="segment {escape(str(segment["kind"]))}">{sentences}</{tag}>'
 
 
 def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
