@@ -100,6 +100,7 @@ def test_plan_prints_the_segments_without_making_audio(run_cli, short_article, t
     assert plan["segments"][1] == {
         "index": 1,
         "kind": "title",
+        "continues": False,
         "role": "narrator",
         "voice": "gmw/en-us",
         "text": "Small Town Library Opens Its Doors at Midnight",
