@@ -424,11 +424,14 @@ def _run_cache(args: argparse.Namespace) -> int:
 
 
 def _bytes(count: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1024  # type: ignore[assignment]
-    raise AssertionError
+    if count < 1024:
+        return f"{count} B"
+    size, unit = count / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}"
 
 
 def _run(args: argparse.Namespace) -> int:

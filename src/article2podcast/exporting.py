@@ -145,12 +145,10 @@ def encode_stream(
     """
     ffmpeg = require("ffmpeg")
     fmt = format_for(destination)
-    codec = list(fmt.codec)
+    muxing = _muxer_options(fmt)  # the tee muxer takes these per output, not as codec options
+    codec = [arg for arg in fmt.codec if arg not in muxing]
     options = [f"f={fmt.muxer}", "onfail=abort"]
-    if "-movflags" in codec:  # a muxer option: the tee muxer takes it per output
-        at = codec.index("-movflags")
-        options.append(f"movflags={codec[at + 1]}")
-        del codec[at : at + 2]
+    options += [f"{muxing[i].lstrip('-')}={muxing[i + 1]}" for i in range(0, len(muxing), 2)]
     if fmt.muxer == "mp3":
         options.append("id3v2_version=3")
     pipe_muxer, pipe_demuxer = _PIPE_FORMATS[fmt.muxer]

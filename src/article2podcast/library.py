@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .cover import make_cover
-from .errors import InputError
+from .errors import ExportError, InputError
 from .exporting import FORMATS
 from .feed import Channel, FeedEpisode, render_feed
 from .naming import sidecar
@@ -107,17 +105,8 @@ def write_index(folder: Path) -> None:
     if not episodes:
         return
     show = str(episodes[0].manifest.get("show") or DEFAULT_SHOW)
-    text = index_page(show, _pages(episodes))
-    with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(prefix=".index.", suffix=".part.html", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, folder / INDEX)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+    with contextlib.suppress(ExportError), Staging() as staging:
+        staging.write_text(folder / INDEX, index_page(show, _pages(episodes)))
 
 
 def _pages(episodes: list[FeedEpisode]) -> list[tuple[str, dict[str, Any]]]:

@@ -15,6 +15,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .notes import clock
+
 _STYLE = """
 :root { color-scheme: light dark; --accent: #b3541e; --mark: #ffe08a; --ink: #1d1d1f; }
 @media (prefers-color-scheme: dark) { :root { --mark: #5b4a00; --ink: #f2f2f2; } }
@@ -96,7 +98,7 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
         meta.append(f"<time>{escape(str(page['date']))}</time>")
     elif manifest.get("produced"):
         meta.append(f"<time>{escape(str(manifest['produced'])[:10])}</time>")
-    meta.append(f"<time>{_clock(int(manifest['duration_ms']))}</time>")
+    meta.append(f"<time>{clock(int(manifest['duration_ms']))}</time>")
     source_line = (
         f'<p class="meta">Read from <a href="{escape(str(source))}">{escape(str(source))}</a></p>'
         if str(source).startswith(("http://", "https://"))
@@ -109,7 +111,7 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     )
     chapters = "".join(
         f'<li><button type="button" data-seek="{c["start_ms"] / 1000:.3f}">'
-        f"<time>{_clock(int(c['start_ms']))}</time> {escape(str(c['title']))}</button></li>"
+        f"<time>{clock(int(c['start_ms']))}</time> {escape(str(c['title']))}</button></li>"
         for c in manifest.get("chapters", [])
     )
     transcript = "\n".join(_block(block) for block in _blocks(manifest["segments"]))
@@ -180,7 +182,7 @@ def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) ->
     """A folder's index: each episode (page file name, manifest), newest first."""
     items = "\n".join(
         f'<li><a href="{escape(name)}">{escape(str(m["title"]))}</a> '
-        f'<span class="meta"><time>{_clock(int(m["duration_ms"]))}</time></span></li>'
+        f'<span class="meta"><time>{clock(int(m["duration_ms"]))}</time></span></li>'
         for name, m in episodes
     )
     return _document(
@@ -211,10 +213,3 @@ def _document(title: str, language: str, body: str) -> str:
 </body>
 </html>
 """
-
-
-def _clock(ms: int) -> str:
-    seconds = round(ms / 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

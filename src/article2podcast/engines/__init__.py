@@ -75,6 +75,16 @@ ENGINES: dict[str, Callable[[EngineOptions], Engine]] = {
 DEFAULT_ENGINE = "pyttsx3"
 
 
+def package_version(distribution: str) -> str:
+    """An installed package's version, for an engine's fingerprint ('?' if unknown)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
 def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
     """Make the engine called `name` (call this inside the worker process)."""
     try:

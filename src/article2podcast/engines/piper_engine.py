@@ -13,7 +13,6 @@ voice's natural pace, measured on the sample articles.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +22,7 @@ from pydub import AudioSegment
 
 from ..errors import InputError, MissingDependencyError, UnknownVoiceError
 from ..model import Voice, VoiceSettings
+from . import package_version
 
 INSTALL = "pip install 'article2podcast[piper]'"
 # en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
@@ -83,7 +83,8 @@ class PiperEngine:
         stat = self._model.stat()
         variants = ",".join(f"{name}={ratio}" for name, ratio in VARIANTS.items())
         return (
-            f"piper-tts {_version('piper-tts')} onnxruntime {_version('onnxruntime')} "
+            f"piper-tts {package_version('piper-tts')} "
+            f"onnxruntime {package_version('onnxruntime')} "
             f"{self._model.name} {stat.st_size} bytes config {self._config_digest} "
             f"pace {NATURAL_WPM} variants {variants}"
         )
@@ -140,10 +141,3 @@ def _resample(audio: bytes, stretch: Fraction) -> bytes:
     samples = np.frombuffer(audio, dtype="<i2").astype(np.float32)
     shorter: Any = resample_poly(samples, stretch.denominator, stretch.numerator)
     return bytes(np.clip(shorter, -32768, 32767).astype("<i2").tobytes())
-
-
-def _version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"

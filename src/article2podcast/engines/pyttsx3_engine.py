@@ -9,7 +9,6 @@ worker process whose stdout goes nowhere (see `narrating`).
 
 from __future__ import annotations
 
-import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pydub import AudioSegment
 
 from ..errors import InputError, MissingDependencyError, NarrationError, UnknownVoiceError
 from ..model import Voice, VoiceSettings
+from . import package_version
 
 _FILE_WAIT_S = 10.0
 _IDLE_WAIT_S = 2.0
@@ -83,7 +83,7 @@ class Pyttsx3Engine:
         if self._espeak is not None:
             info = self._espeak.Info()
             library = f" espeak-ng {info.decode(errors='replace') if info else '?'}"
-        return f"pyttsx3 {_version('pyttsx3')} {driver} on {sys.platform}{library}"
+        return f"pyttsx3 {package_version('pyttsx3')} {driver} on {sys.platform}{library}"
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         if settings.voice is not None:
@@ -182,13 +182,6 @@ class Pyttsx3Engine:
             f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
             f"{', '.join(sorted(set(self._variants.values())))}"
         )
-
-
-def _version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
 
 
 def _espeak_variants() -> dict[str, str]:
