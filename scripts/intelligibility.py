@@ -5,7 +5,7 @@ Where ``scripts/rate_study.py`` feeds the raw article text to espeak-ng, this sc
 listens to what the project itself produces, so it measures everything between the
 article and the listener: parsing, the speakable-text stage, voices, pauses, loudness.
 
-For each sample article (``../shared/samples/*.txt`` from the project root):
+For each sample article (``tests/data/*.txt`` from the project root):
 
 1. produce an episode with the project's own CLI, exactly as a user would::
 
@@ -98,7 +98,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+DEFAULT_SAMPLES = REPO_ROOT / "tests" / "data"  # the sample articles, kept in the repository
 DEFAULT_CLI = REPO_ROOT / ".venv" / "bin" / "article2podcast"
 SHOW_KINDS = {"intro", "outro"}
 

@@ -1,6 +1,6 @@
 """Measure the natural pace of a Piper voice: words per minute of speech at length_scale 1.
 
-Speaks every paragraph of the six sample articles (../shared/samples/*.txt), trims each clip
+Speaks every paragraph of the six sample articles (tests/data/*.txt), trims each clip
 the way the producer does, and divides words by time. The result is the engine's
 NATURAL_WPM, which maps a rate in words per minute onto Piper's length_scale.
 
@@ -18,7 +18,7 @@ from article2podcast.engines.piper_engine import NATURAL_WPM, PiperEngine  # noq
 from article2podcast.mixing import trim  # noqa: E402
 from article2podcast.model import VoiceSettings  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "data"  # the sample articles, kept in the repository
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ plus the ``espeak-ng`` binary on PATH.
 
 Usage:
     /tmp/asr-venv/bin/python scripts/rate_study.py [--rates 120,135,150,160,175,200]
-        [--articles john-legend,bbc-1,...] [--samples-dir ../shared/samples] [--json out.json]
+        [--articles john-legend,bbc-1,...] [--samples-dir tests/data] [--json out.json]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 DEFAULT_RATES = [120, 135, 150, 160, 175, 200]
 DEFAULT_ARTICLES = ["john-legend", "bbc-1", "guardian-1", "ars-1", "tmz-1", "nytimes-1"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+DEFAULT_SAMPLES = REPO_ROOT / "tests" / "data"  # the sample articles, kept in the repository
 WORD_RE = re.compile(r"[A-Za-z0-9]")
 
 

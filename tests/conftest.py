@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "data"  # the sample articles, kept in the repository
 BUNDLED_SAMPLE = ROOT / "src" / "article2podcast" / "data" / "john-legend.txt"
 
 SHORT_ARTICLE = """Small Town Library Opens Its Doors at Midnight
