@@ -1,0 +1,127 @@
+"""Hostile content in the output formats: chapters stay within what every format holds, and
+what the episode's files embed stays text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from article2podcast.chapters import (
+    MAX_CHAPTERS,
+    MAX_TITLE_BYTES,
+    chapters_for,
+    short_title,
+)
+from article2podcast.model import Script, Segment, Sentence, Timing
+
+FAKE = ("--engine", "fake")
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def segment(kind: str, text: str = "x") -> Segment:
+    return Segment(kind, text, (Sentence(text, (text,)),))  # type: ignore[arg-type]
+
+
+def script_with(headings: int) -> tuple[Script, list[Timing]]:
+    """A script of an intro, the headline, `headings` sections and an outro, a second each."""
+    segments = [segment("intro"), segment("title", "Headline"), segment("paragraph")]
+    for number in range(headings):
+        segments += [segment("heading", f"Part {number}"), segment("paragraph")]
+    segments.append(segment("outro"))
+    timings = [Timing(1000 * i, 1000 * i + 900) for i in range(len(segments))]
+    return Script("Headline", tuple(segments)), timings
+
+
+# Chapters
+
+
+@given(headings=st.integers(0, 40), limit=st.integers(3, 30))
+def test_chapters_never_outnumber_the_limit_and_still_cover_the_episode(
+    headings: int, limit: int
+) -> None:
+    """Merged or not, the chapters are contiguous from 0 to the end, intro and outro kept."""
+    script, timings = script_with(headings)
+    duration = timings[-1].end_ms + 500
+    everything = chapters_for(script, timings, duration, limit=10_000)
+    chapters = chapters_for(script, timings, duration, limit=limit)
+    assert len(chapters) == min(len(everything), limit)
+    assert chapters[0] == everything[0] and chapters[-1] == everything[-1]
+    assert [c.title for c in chapters[:2]] == ["Intro", "Headline"]
+    assert chapters[0].start_ms == 0 and chapters[-1].end_ms == duration
+    assert all(a.end_ms == b.start_ms for a, b in zip(chapters, chapters[1:], strict=False))
+    starts = {c.start_ms: c.title for c in everything}
+    assert all(starts[c.start_ms] == c.title for c in chapters)  # a run keeps its first title
+
+
+def test_sections_are_merged_evenly() -> None:
+    script, timings = script_with(9)  # headline + 9 parts = 10 sections, into 5
+    chapters = chapters_for(script, timings, 30_000, limit=7)
+    body = chapters[1:-1]
+    assert [c.title for c in body] == ["Headline", "Part 1", "Part 3", "Part 5", "Part 7"]
+    assert len({c.end_ms - c.start_ms for c in body}) == 1
+
+
+def test_by_default_chapters_fit_an_id3_table_of_contents() -> None:
+    script, timings = script_with(300)
+    chapters = chapters_for(script, timings, timings[-1].end_ms)
+    assert len(chapters) == MAX_CHAPTERS == 255
+
+
+def test_a_long_title_is_cut_at_a_character_with_an_ellipsis() -> None:
+    title = "Überlänge " + "é" * 300
+    cut = short_title(title)
+    assert len(cut.encode("utf-8")) <= MAX_TITLE_BYTES
+    assert cut.endswith("…") and title.startswith(cut[:-1])
+    assert short_title("Short") == "Short"
+
+
+def test_chapter_titles_are_cut_short() -> None:
+    script = Script("é" * 200, (segment("intro"), segment("title", "é" * 200), segment("outro")))
+    timings = [Timing(0, 900), Timing(1000, 1900), Timing(2000, 2900)]
+    titles = [c.title for c in chapters_for(script, timings, 3000)]
+    assert [len(t.encode()) <= MAX_TITLE_BYTES for t in titles] == [True, True, True]
+    assert titles[1] == short_title("é" * 200) != "é" * 200
+
+
+def test_300_subheadings_make_an_mp3_with_a_chapter_table_id3_holds(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    """ID3's table of contents holds 255 entries: the episode is made, its sections merged."""
+    from mutagen.id3 import ID3
+
+    parts = "".join(f"## Part {n}\n\nWord {n}.\n\n" for n in range(300))
+    (tmp_path / "article.md").write_text(f"# Many Parts\n\nAn opening.\n\n{parts}", encoding="utf-8")
+    done = run_cli(*FAKE, "article.md", "-o", "many.mp3")
+    assert done.returncode == 0, done.stderr
+    tag = ID3(tmp_path / "many.mp3")
+    (toc,) = tag.getall("CTOC")
+    chapters = tag.getall("CHAP")
+    assert len(toc.child_element_ids) == len(chapters) == MAX_CHAPTERS
+    manifest = json.loads((tmp_path / "many.json").read_text(encoding="utf-8"))
+    assert [c["title"] for c in manifest["chapters"]] == [
+        str(chap.sub_frames["TIT2"]) for chap in sorted(chapters, key=lambda c: c.start_time)
+    ]
+    chapters_json = json.loads((tmp_path / "many.chapters.json").read_text(encoding="utf-8"))
+    assert len(chapters_json["chapters"]) == MAX_CHAPTERS
+
+
+def test_a_long_non_latin_heading_does_not_break_an_m4a(tmp_path: Path, run_cli: Run) -> None:
+    """MP4's chapter list holds 255 bytes of title; ffmpeg used to cut inside a character."""
+    from mutagen.mp4 import MP4
+
+    long = "é" * 100 + " " + "ü" * 100
+    (tmp_path / "article.md").write_text(
+        f"# Title {long}\n\nAn opening.\n\n## Part {long}\n\nMore text.\n", encoding="utf-8"
+    )
+    done = run_cli(*FAKE, "article.md", "-o", "long.m4a")
+    assert done.returncode == 0, done.stderr
+    chapters = MP4(tmp_path / "long.m4a").chapters
+    assert chapters is not None
+    assert [c.title for c in chapters][1:3] == [short_title(f"Title {long}"),
+                                                short_title(f"Part {long}")]  # fmt: skip
+
