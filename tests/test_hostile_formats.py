@@ -3,21 +3,26 @@ what the episode's files embed stays text."""
 
 from __future__ import annotations
 
+import html.parser
+import itertools
 import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from article2podcast.chapters import (
     MAX_CHAPTERS,
     MAX_TITLE_BYTES,
+    Chapter,
     chapters_for,
     short_title,
 )
-from article2podcast.model import Script, Segment, Sentence, Timing
+from article2podcast.model import Article, Block, Page, Script, Segment, Sentence, Timing
+from article2podcast.notes import render_notes, text
 
 FAKE = ("--engine", "fake")
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -53,7 +58,7 @@ def test_chapters_never_outnumber_the_limit_and_still_cover_the_episode(
     assert chapters[0] == everything[0] and chapters[-1] == everything[-1]
     assert [c.title for c in chapters[:2]] == ["Intro", "Headline"]
     assert chapters[0].start_ms == 0 and chapters[-1].end_ms == duration
-    assert all(a.end_ms == b.start_ms for a, b in zip(chapters, chapters[1:], strict=False))
+    assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(chapters))
     starts = {c.start_ms: c.title for c in everything}
     assert all(starts[c.start_ms] == c.title for c in chapters)  # a run keeps its first title
 
@@ -95,7 +100,8 @@ def test_300_subheadings_make_an_mp3_with_a_chapter_table_id3_holds(
     from mutagen.id3 import ID3
 
     parts = "".join(f"## Part {n}\n\nWord {n}.\n\n" for n in range(300))
-    (tmp_path / "article.md").write_text(f"# Many Parts\n\nAn opening.\n\n{parts}", encoding="utf-8")
+    article = f"# Many Parts\n\nAn opening.\n\n{parts}"
+    (tmp_path / "article.md").write_text(article, encoding="utf-8")
     done = run_cli(*FAKE, "article.md", "-o", "many.mp3")
     assert done.returncode == 0, done.stderr
     tag = ID3(tmp_path / "many.mp3")
@@ -125,3 +131,121 @@ def test_a_long_non_latin_heading_does_not_break_an_m4a(tmp_path: Path, run_cli:
     assert [c.title for c in chapters][1:3] == [short_title(f"Title {long}"),
                                                 short_title(f"Part {long}")]  # fmt: skip
 
+
+
+# Show notes
+
+
+class _Tags(html.parser.HTMLParser):
+    """The tags of an HTML fragment, each with its attributes, and its text by top-level tag."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: dict[str, list[str]] = {}
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            del self._open[self._open.index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.text.setdefault(self._open[0], []).append(data)
+
+
+def rendered(markdown: str) -> _Tags:
+    """`markdown` as a renderer that lets HTML through shows it, parsed back into tags."""
+    from markdown_it import MarkdownIt
+
+    parser = _Tags()
+    parser.feed(MarkdownIt("commonmark", {"html": True}).render(markdown))
+    parser.close()
+    return parser
+
+
+HOSTILE = [
+    "<script>alert(1)</script> Breaking",
+    '<img src=x onerror="alert(1)"> News',
+    "Click [here](javascript:alert(1)) or ![x](https://evil.example/t.png)",
+    "**bold** _under_ `code` ~~gone~~ $x$ | a | b |",
+    "C# and F# #",
+    "&lt;b&gt; is not bold &amp; &#60;i&#62;",
+    "Back\\slash \\<script\\>",
+    "<https://evil.example> and <mailto:x@evil.example>",
+    "<!-- comment --> <![CDATA[x]]> <?php ?>",
+    "Tab\tnew\nline\r\n\nblank line",
+]
+MARKUP = {"h1", "h2", "p", "em", "ul", "li", "a"}
+"""The tags the notes' own Markdown makes."""
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_a_hostile_title_is_shown_as_itself_in_the_rendered_notes(title: str) -> None:
+    article = Article(title, (Block("paragraph", "Text."),), source="/home/me/article.html")
+    chapters = [Chapter(0, 1000, "Intro"), Chapter(1000, 2000, title)]
+    notes = render_notes(article, chapters, show=title, duration_ms=3000)
+    page = rendered(notes)
+    assert {tag for tag, _ in page.tags} <= MARKUP
+    assert "".join(page.text["h1"]) == " ".join(title.split())
+    assert f"0:01 {' '.join(title.split())}" in "".join(page.text["ul"]).splitlines()
+    assert "".join(page.text["p"]).startswith(f"{' '.join(title.split())} · 0:03")
+
+
+@given(st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=60))
+def test_any_text_renders_as_itself(value: str) -> None:
+    page = rendered(f"# {text(value)}\n")
+    assert {tag for tag, _ in page.tags} <= {"h1"}
+    assert "".join(page.text.get("h1", [])) == " ".join(value.split())
+
+
+def test_the_byline_and_the_file_name_stay_text() -> None:
+    page = Page(author=None, site="1. <b>Site</b>", date="- 2024")
+    article = Article("T", (), source="/tmp/<img src=x onerror=alert(1)>.html", page=page)
+    notes = rendered(render_notes(article, [], show="Show", duration_ms=0))
+    assert {tag for tag, _ in notes.tags} <= MARKUP
+    assert "1. <b>Site</b>, - 2024." in notes.text["p"]
+    assert "Read from <img src=x onerror=alert(1)>.html." in notes.text["p"]
+
+
+def test_only_http_links_are_listed_and_each_stays_one_link() -> None:
+    links = (
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "vbscript:msgbox",
+        'https://example.org/a b"><script>alert(1)</script>',
+        "http://[::1",
+        "https://example.org/report?a=1&b=2",
+    )
+    page = Page(url="javascript:alert(2)")
+    article = Article("T", (), source="/tmp/a.html", links=links, page=page)
+    notes = rendered(render_notes(article, [], show="Show", duration_ms=0))
+    assert {tag for tag, _ in notes.tags} <= MARKUP
+    hrefs = [attrs["href"] for tag, attrs in notes.tags if tag == "a"]
+    assert hrefs == [
+        "https://example.org/a%20b%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+        "https://example.org/report?a=1&b=2",
+    ]
+    assert "Read from a.html." in notes.text["p"]  # the page's own URL was not http(s)
+
+
+def test_a_hostile_page_makes_notes_without_its_markup(tmp_path: Path, run_cli: Run) -> None:
+    body = "<p>" + "A sentence of the article that the narrator reads aloud. " * 6 + "</p>"
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>t</title></head><body><article>"
+        "<h1>&lt;script&gt;alert(1)&lt;/script&gt; Headline</h1>"
+        f"{body}<h2>&lt;img src=x onerror=alert(2)&gt; Part *two*</h2>{body}"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    done = run_cli(*FAKE, "page.html", "-o", "ep.mp3", "--show", "<b>Night</b> [Reads](x:y)")
+    assert done.returncode == 0, done.stderr
+    notes = rendered((tmp_path / "ep.md").read_text(encoding="utf-8"))
+    assert {tag for tag, _ in notes.tags} <= MARKUP
+    assert "".join(notes.text["h1"]) == "<script>alert(1)</script> Headline"
+    assert "<img src=x onerror=alert(2)> Part *two*" in "".join(notes.text["ul"])
