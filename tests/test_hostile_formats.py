@@ -4,15 +4,20 @@ what the episode's files embed stays text."""
 from __future__ import annotations
 
 import html.parser
+import io
 import itertools
 import json
+import os
+import struct
 import subprocess
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import PngImagePlugin
 
 from article2podcast.chapters import (
     MAX_CHAPTERS,
@@ -21,6 +26,8 @@ from article2podcast.chapters import (
     chapters_for,
     short_title,
 )
+from article2podcast.cover import MAX_COVER_BYTES, read_cover
+from article2podcast.errors import InputError
 from article2podcast.model import Article, Block, Page, Script, Segment, Sentence, Timing
 from article2podcast.notes import render_notes, text
 
@@ -249,3 +256,93 @@ def test_a_hostile_page_makes_notes_without_its_markup(tmp_path: Path, run_cli: 
     assert {tag for tag, _ in notes.tags} <= MARKUP
     assert "".join(notes.text["h1"]) == "<script>alert(1)</script> Headline"
     assert "<img src=x onerror=alert(2)> Part *two*" in "".join(notes.text["ul"])
+
+
+# The user's cover
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_with(chunk: bytes, *, after_image: bool = False, side: int = 1400) -> bytes:
+    """A square PNG cover with `chunk` before its image data (or after it)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (side, side), (20, 40, 60)).save(out, format="PNG")
+    png = out.getvalue()
+    at = png.index(b"IEND") - 4 if after_image else 8 + 25  # the signature and IHDR
+    return png[:at] + chunk + png[at:]
+
+
+TEXT_BOMB = zlib.compress(b" " * (PngImagePlugin.MAX_TEXT_CHUNK + 1), 9)
+"""A kilobyte that inflates past the most text Pillow reads from a chunk."""
+HOSTILE_COVERS = {
+    "zTXt": png_with(png_chunk(b"zTXt", b"Comment\0\0" + TEXT_BOMB)),
+    "iTXt": png_with(png_chunk(b"iTXt", b"Comment\0\1\0en\0\0" + TEXT_BOMB)),
+    "zTXt after the image": png_with(
+        png_chunk(b"zTXt", b"Comment\0\0" + TEXT_BOMB), after_image=True
+    ),
+    "iCCP": png_with(png_chunk(b"iCCP", b"icc\0\0" + TEXT_BOMB)),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_COVERS)
+def test_a_png_with_an_oversized_chunk_is_refused_as_damaged(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "cover.png"
+    path.write_bytes(HOSTILE_COVERS[name])
+    with pytest.raises(InputError, match=r"cover\.png is damaged or cut short; save the image"):
+        read_cover(path)
+
+
+@pytest.mark.parametrize("side", [20_000, 65_535])
+def test_a_decompression_bomb_header_is_refused_before_decoding(tmp_path: Path, side: int) -> None:
+    """Only the header claims the size: the image is refused by it, nothing is inflated."""
+    png = bytearray(png_with(b""))
+    png[16:24] = struct.pack(">II", side, side)  # IHDR's width and height
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    path = tmp_path / "bomb.png"
+    path.write_bytes(bytes(png))
+    with pytest.raises(InputError, match=r"bomb\.png is far larger than 3000x3000 px"):
+        read_cover(path)
+
+
+def test_an_oversized_text_chunk_is_one_line_and_exit_2(
+    tmp_path: Path, run_cli: Run, short_article: Path
+) -> None:
+    (tmp_path / "cover.png").write_bytes(HOSTILE_COVERS["zTXt"])
+    done = run_cli(*FAKE, short_article, "-o", "ep.mp3", "--cover", "cover.png")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "article2podcast: cover.png is damaged or cut short; save the image again\n"
+    )
+    assert not (tmp_path / "ep.mp3").exists()
+
+
+def test_a_fifo_as_cover_is_refused_at_once(
+    tmp_path: Path, run_cli: Run, short_article: Path
+) -> None:
+    """Opening a FIFO to read waits for a writer that never comes; the subprocess timeout
+    in run_cli is only the bound for "does not hang"."""
+    os.mkfifo(tmp_path / "cover.png")
+    done = run_cli(*FAKE, short_article, "-o", "ep.mp3", "--cover", "cover.png")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "article2podcast: cover.png is not a regular file; give a PNG or JPEG file as --cover\n"
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_as_cover_is_refused(device: str) -> None:
+    with pytest.raises(InputError, match=f"{device} is not a regular file; give a PNG or JPEG"):
+        read_cover(Path(device))
+
+
+def test_a_cover_file_is_read_only_up_to_its_bound(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    with path.open("wb") as file:
+        file.write(png_with(b""))
+        file.truncate(MAX_COVER_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(InputError, match=r"big\.png is larger than 20 MB; save the cover as a"):
+        read_cover(path)
