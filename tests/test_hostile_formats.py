@@ -3,6 +3,7 @@ what the episode's files embed stays text."""
 
 from __future__ import annotations
 
+import html
 import html.parser
 import io
 import itertools
@@ -19,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import PngImagePlugin
 
+from article2podcast.captions import render_srt, render_vtt, srt_text
 from article2podcast.chapters import (
     MAX_CHAPTERS,
     MAX_TITLE_BYTES,
@@ -30,6 +32,7 @@ from article2podcast.cover import MAX_COVER_BYTES, read_cover
 from article2podcast.errors import InputError
 from article2podcast.model import Article, Block, Page, Script, Segment, Sentence, Timing
 from article2podcast.notes import render_notes, text
+from conftest import parse_vtt
 
 FAKE = ("--engine", "fake")
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -346,3 +349,52 @@ def test_a_cover_file_is_read_only_up_to_its_bound(tmp_path: Path) -> None:
         file.truncate(MAX_COVER_BYTES + 1)  # sparse: no disk used
     with pytest.raises(InputError, match=r"big\.png is larger than 20 MB; save the cover as a"):
         read_cover(path)
+
+
+# Captions
+
+CUES = [
+    (Timing(0, 1000), "00:00:05,000 --> 00:00:06,000"),
+    (Timing(1000, 2000), "<i>Italic</i> & <font color=red>red</font> a --> b < c"),
+    (Timing(2000, 3000), "Line one\n\nline two\r\n\n"),
+    (Timing(3000, 4000), "2"),
+    (Timing(4000, 5000), "00:00:07.000 --> 00:00:08.000 NOTE <v Bob>"),
+]
+
+
+def ffmpeg_cues(path: Path, muxer: str) -> list[tuple[str, str]]:
+    """(timing line, text) of each cue, as ffmpeg reads `path` and writes it back as `muxer`."""
+    out = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", muxer, "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    blocks = [block.splitlines() for block in out.strip().split("\n\n")]
+    return [(lines[-2], lines[-1]) for lines in blocks if "-->" in "".join(lines[:-1])]
+
+
+def test_srt_keeps_every_cue_whole_and_its_text_text(tmp_path: Path) -> None:
+    """SubRip has no escapes: a cue's text must not look like a timing line or a tag."""
+    path = tmp_path / "ep.srt"
+    path.write_text(render_srt(CUES), encoding="utf-8")
+    cues = ffmpeg_cues(path, "srt")
+    assert [timing.split(",")[0] for timing, _ in cues] == [
+        f"00:00:0{n}" for n in range(len(CUES))
+    ]
+    assert [text for _, text in cues] == [srt_text(text) for _, text in CUES]
+    assert cues[1][1] == "‹i>Italic‹/i> & ‹font color=red>red‹/font> a → b < c"
+    assert "{\\" not in subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "ass", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_webvtt_keeps_every_cue_whole_and_its_text_text(tmp_path: Path) -> None:
+    """ffmpeg reads back each sentence as written: escaped, none of it is markup or timing."""
+    path = tmp_path / "ep.vtt"
+    path.write_text(render_vtt(CUES), encoding="utf-8")
+    assert [text for _, text in ffmpeg_cues(path, "webvtt")] == [
+        " ".join(text.split()) for _, text in CUES
+    ]
+    payloads = [text for _, _, text in parse_vtt(path.read_text(encoding="utf-8"))]
+    assert len(payloads) == len(CUES)
+    assert all("<" not in text and "-->" not in text for text in payloads)
