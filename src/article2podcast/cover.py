@@ -14,6 +14,9 @@ only; other letters come out as boxes), thickened with a stroke since it has no 
 from __future__ import annotations
 
 import io
+import os
+import stat
+import struct
 import warnings
 import zlib
 from collections.abc import Callable, Sequence
@@ -22,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, MissingDependencyError
-from .files import read_user_file
 
 if TYPE_CHECKING:
     from PIL.ImageDraw import ImageDraw
@@ -72,6 +74,9 @@ LONGEST_TITLE = 1000
 longer title is not even measured."""
 
 ACCEPTED = {"PNG": "image/png", "JPEG": "image/jpeg"}
+MAX_COVER_BYTES = 20 * 1024 * 1024
+"""The largest cover file read: a 3000 px photo is a few MB as a JPEG, and every copy of the
+episode carries its cover."""
 
 
 @dataclass(frozen=True)
@@ -309,25 +314,83 @@ def read_cover(path: Path) -> Cover:
     greyscale is kept byte for byte, as is an RGB PNG; other modes are converted to RGB, in the
     same format, and transparency is flattened onto white.
     """
-    data = read_user_file(path, "a PNG or JPEG file as --cover", "--cover")
+    data = _read_cover_file(path)
 
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():  # a huge image is refused by its size below
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+        return _prepared(path, data)
     except UnidentifiedImageError as exc:
         raise InputError(f"{path} is not a PNG or JPEG image; give a PNG or JPEG cover") from exc
     except Image.DecompressionBombError as exc:
         raise InputError(
             f"{path} is far larger than {MAX_SIDE}x{MAX_SIDE} px; give a smaller image"
         ) from exc
-    if image.format not in ACCEPTED:
+    # Pillow's ways of saying "broken": a chunk that inflates past Pillow's limits (a text
+    # chunk, a colour profile) is a ValueError, data cut short an OSError or EOFError, a
+    # malformed chunk a SyntaxError or a struct.error.
+    except (OSError, EOFError, SyntaxError, ValueError, struct.error, IndexError) as exc:
+        raise InputError(f"{path} is damaged or cut short; save the image again") from exc
+
+
+def _prepared(path: Path, data: bytes) -> Cover:
+    """The cover in `data`, checked before it is decoded, then decoded and made RGB."""
+    from PIL import Image
+
+    with warnings.catch_warnings():  # a huge image is refused by its size below
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data))
+    mime = _checked_mime(path, image.format, *image.size)
+    image.load()
+    if image.mode == "RGB" or (image.format == "JPEG" and image.mode == "L"):
+        return Cover(data, mime)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        rgb = Image.alpha_composite(flat, rgba).convert("RGB")
+    else:
+        rgb = image.convert("RGB")
+    out = io.BytesIO()
+    rgb.save(out, format=image.format, **({"quality": 95} if image.format == "JPEG" else {}))
+    return Cover(out.getvalue(), mime)
+
+
+def _read_cover_file(path: Path) -> bytes:
+    """The bytes of the file `path`, refused unless a regular file of at most MAX_COVER_BYTES:
+    a FIFO would block the run for ever, and a device (/dev/zero) never ends."""
+    try:
+        # Opened without waiting, so that a FIFO is found out by fstat instead of blocking.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file; check the --cover path") from exc
+    except PermissionError as exc:
+        raise InputError(f"{path}: permission denied; make the file readable") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror}); check the file") from exc
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InputError(f"{path} is {what}; give a PNG or JPEG file as --cover")
+    with os.fdopen(fd, "rb") as file:
+        try:
+            data = file.read(MAX_COVER_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read it ({exc.strerror}); check the file") from exc
+    if len(data) > MAX_COVER_BYTES:
         raise InputError(
-            f"{path} is a {image.format} image; podcast apps take PNG or JPEG: convert it"
+            f"{path} is larger than {MAX_COVER_BYTES // (1024 * 1024)} MB; "
+            "save the cover as a JPEG (or a smaller PNG)"
         )
-    w, h = image.size
+    return data
+
+
+def _checked_mime(path: Path, image_format: str | None, w: int, h: int) -> str:
+    """The MIME type of an image of `image_format`, `w` x `h` px, if podcast apps take it."""
+    if image_format is None or image_format not in ACCEPTED:
+        raise InputError(
+            f"{path} is a {image_format} image; podcast apps take PNG or JPEG: convert it"
+        )
     if min(w, h) < MIN_SIDE:
         raise InputError(
             f"{path} is {w}x{h}; podcast apps need at least {MIN_SIDE}x{MIN_SIDE} px: "
@@ -342,20 +405,4 @@ def read_cover(path: Path) -> Cover:
             f"{path} is {w}x{h}; podcast apps take at most {MAX_SIDE}x{MAX_SIDE} px: "
             "give a smaller image"
         )
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's ways of saying "broken"
-        raise InputError(f"{path} is damaged or cut short; save the image again") from exc
-
-    mime = ACCEPTED[image.format]
-    if image.mode == "RGB" or (image.format == "JPEG" and image.mode == "L"):
-        return Cover(data, mime)
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        rgb = Image.alpha_composite(flat, rgba).convert("RGB")
-    else:
-        rgb = image.convert("RGB")
-    out = io.BytesIO()
-    rgb.save(out, format=image.format, **({"quality": 95} if image.format == "JPEG" else {}))
-    return Cover(out.getvalue(), mime)
+    return ACCEPTED[image_format]
