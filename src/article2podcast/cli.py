@@ -46,7 +46,7 @@ MAX_JOBS = 64
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, not argparse's usage block.
-        self.exit(EXIT_USAGE, f"{PROG}: {message} (see {PROG} --help)\n")
+        self.exit(EXIT_USAGE, one_line(f"{PROG}: {message} (see {PROG} --help)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -498,4 +498,12 @@ def _summary(episode: Episode) -> str:
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr)
+    print(one_line(line), file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """`text` as one safe line: every control or invisible character (a newline, the ESC that
+    starts a terminal command, a bidi override, an undecodable byte of a file name) is shown
+    as its escape, as repr shows it, so that a name can neither split a message nor drive the
+    terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
