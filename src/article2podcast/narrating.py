@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -245,6 +246,9 @@ def _interrupts_held() -> Generator[None, None, None]:
     """Block Ctrl-C in this thread while a worker is started: the worker inherits the block
     and ignores Ctrl-C before unblocking it, so that an interrupt while it imports its engine
     cannot print a traceback there. Here the interrupt waits and is raised right after."""
+    # multiprocessing starts its resource tracker with the same trick, and unblocks after it:
+    # start it first.
+    resource_tracker.ensure_running()
     blocked = {signal.SIGINT}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
@@ -266,7 +270,15 @@ def _serve(
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _quiet(scratch)
     tempfile.tempdir = scratch
-    threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
+    threading.Thread(target=_leave_with, args=(parent, scratch), daemon=True).start()
+    try:
+        _answer(engine_name, options, conn)
+    finally:
+        # Usually the producer removes it; not when it was killed.
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _answer(engine_name: str, options: EngineOptions, conn: Connection) -> None:
     try:
         engine = create_engine(engine_name, options)
     except Exception as exc:
@@ -304,11 +316,12 @@ def _quiet(scratch: str) -> None:
     os.close(log)
 
 
-def _leave_with(parent: int) -> None:
-    """Exit when the producer is gone, even in the middle of a sentence (a killed producer
-    cannot stop its workers)."""
+def _leave_with(parent: int, scratch: str) -> None:
+    """Exit when the producer is gone, even in the middle of a sentence, taking the scratch
+    folder along (a killed producer can neither stop its workers nor remove their files)."""
     while os.getppid() == parent:
         time.sleep(0.5)
+    shutil.rmtree(scratch, ignore_errors=True)
     os._exit(0)
 
 
