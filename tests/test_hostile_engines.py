@@ -214,3 +214,92 @@ def test_a_hostile_option_value_is_echoed_on_one_line(run_cli) -> None:
 )
 def test_one_line_escapes_only_what_is_not_printable(text: str, shown: str) -> None:
     assert one_line(text) == shown
+
+
+SETUP = Path(__file__).resolve().parent.parent / "scripts" / "_setup.sh"
+STUBS = {
+    # Installing creates the programs, as apt-get would; 100 lines of chatter each time.
+    "apt-get": 'for i in $(seq 100); do echo "apt-get $1 line $i"; done\n'
+    '[ "$1" = install ] && [ -n "${FAIL_APT:-}" ] && exit 100\n'
+    'if [ "$1" = install ]; then\n'
+    '  for t in espeak-ng ffmpeg ffprobe; do printf "#!/bin/sh\\n" >"$BIN/$t"; '
+    'chmod +x "$BIN/$t"; done\n'
+    '  touch "$BIN/.installed"\n'
+    "fi\n",
+    "ldconfig": '[ -f "$BIN/.installed" ] && echo "libespeak-ng.so.1 (libc6) => /x"; true\n',
+    "sudo": 'exec "$@"\n',
+    # python3 -m venv DIR makes a venv whose pip prints 100 lines.
+    "python3": 'if [ "$1" = -m ] && [ "$2" = venv ]; then\n'
+    '  for i in $(seq 100); do echo "venv line $i"; done\n'
+    '  mkdir -p "$3/bin"\n'
+    "  printf '#!/bin/bash\\nfor i in $(seq 100); do echo \"pip line $i\"; done\\n' "
+    '>"$3/bin/python"\n'
+    '  chmod +x "$3/bin/python"\n'
+    "fi\n",
+}
+
+
+def setup_sandbox(tmp_path: Path) -> dict[str, str]:
+    """A PATH with the system's tools but none of ours: stubs for apt-get, sudo, ldconfig and
+    python3, and no espeak-ng, ffmpeg or Python until they are "installed"."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    left_out = {"espeak-ng", "ffmpeg", "ffprobe", "brew", *STUBS}
+    for folder in ("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"):
+        for tool in Path(folder).glob("*"):
+            name = tool.name
+            if name in left_out or name.startswith("python") or (bin_dir / name).exists():
+                continue
+            (bin_dir / name).symlink_to(tool)
+    for name, body in STUBS.items():
+        (bin_dir / name).write_text(f"#!/bin/bash\n{body}")
+        (bin_dir / name).chmod(0o755)
+    return {
+        "PATH": str(bin_dir),
+        "BIN": str(bin_dir),
+        "HOME": str(tmp_path),
+        "A2P_VENV": str(tmp_path / "venv"),
+        "A2P_LOG": str(tmp_path / "setup.log"),
+    }
+
+
+def run_setup(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["/bin/bash", "-c", f"source {SETUP} && a2p_setup test"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_the_set_up_script_is_valid_bash() -> None:
+    subprocess.run(["bash", "-n", str(SETUP)], check=True)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the set-up's apt-get path is Linux's")
+def test_a_first_run_set_up_says_a_few_lines_and_logs_the_rest(tmp_path: Path) -> None:
+    env = setup_sandbox(tmp_path)
+    done = run_setup(env)
+    assert done.returncode == 0, done.stderr
+    said = done.stderr.splitlines()
+    assert done.stdout == "" and 3 <= len(said) <= 8, said
+    assert all(line.startswith("article2podcast set-up: ") for line in said)
+    assert said[-1] == "article2podcast set-up: done"
+    log = Path(env["A2P_LOG"]).read_text()
+    for chatter in ("apt-get update line 100", "apt-get install line 100", "venv line 100",
+                    "pip line 100"):  # fmt: skip
+        assert chatter in log
+    assert (tmp_path / "venv" / ".article2podcast-stamp").exists()
+    again = run_setup(env)  # nothing left to do: nothing to say
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the set-up's apt-get path is Linux's")
+def test_a_failing_set_up_step_shows_the_end_of_its_log_and_where_the_log_is(
+    tmp_path: Path,
+) -> None:
+    env = {**setup_sandbox(tmp_path), "FAIL_APT": "1"}
+    done = run_setup(env)
+    assert done.returncode == 100
+    assert "installing system packages failed (exit 100)" in done.stderr
+    assert "apt-get install line 100" in done.stderr and "line 80\n" not in done.stderr
+    assert f"the whole output is in {env['A2P_LOG']}" in done.stderr
+    assert len(done.stderr.splitlines()) <= 25
