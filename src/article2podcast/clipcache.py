@@ -240,7 +240,10 @@ class ClipCache:
             if not self.is_ours():
                 stranger = self._stranger()
                 if stranger is not None:
-                    raise InputError(self._not_ours(stranger, "no clips are written in it"))
+                    raise InputError(
+                        self._not_ours(stranger, "no clips are written in it")
+                        + "; choose a new or empty folder with --cache-dir, or use --no-cache"
+                    )
                 self._write_tag()
             self._claimed = True
 
@@ -254,7 +257,10 @@ class ClipCache:
             return True
         stranger = self._stranger()
         if stranger is not None:
-            raise InputError(self._not_ours(stranger, "nothing was removed"))
+            raise InputError(
+                self._not_ours(stranger, "nothing was removed")
+                + f"; point --cache-dir (or ${CACHE_DIR_ENV}) at the clip cache"
+            )
         if not any(self.folder.iterdir()):
             return False  # nothing to remove, and no reason to write a tag in it
         try:
@@ -282,8 +288,7 @@ class ClipCache:
         )
         return (
             f"{_shown(self.folder)} is not an article2podcast cache (it has no {TAG_NAME} of "
-            f"ours and holds {why}), so {consequence}; choose a new or empty folder with "
-            "--cache-dir, or use --no-cache"
+            f"ours and holds {why}), so {consequence}"
         )
 
     def _write_tag(self) -> None:
