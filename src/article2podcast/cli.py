@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import decimal
 import json
 import os
 import re
@@ -174,15 +175,28 @@ def _jobs(value: str) -> int:
 
 
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_MAX_SIZE_BYTES = 2**63 - 1  # the largest size a file system reports
 
 
 def _size(value: str) -> int:
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", value.strip().lower())
     if match is None:
+        shown = value if len(value) <= 40 else value[:39] + "…"
         raise argparse.ArgumentTypeError(
-            f"--max-size must be a size such as 500M or 2G, not {value!r}"
+            f"--max-size must be a size such as 500M or 2G, not {shown!r}"
         )
-    return int(float(match[1]) * _UNITS[match[2]])
+    # Decimal, not float or int: exact, with no overflow and no digit limit however long the
+    # number is (a size beyond any disk is refused rather than taken as "no limit").
+    try:
+        size = decimal.Decimal(match[1]) * _UNITS[match[2]]
+    except decimal.DecimalException:
+        size = decimal.Decimal("Infinity")
+    if size > _MAX_SIZE_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"--max-size must be at most {_MAX_SIZE_BYTES // _UNITS['t']}T, a size such as 500M "
+            "or 2G"
+        )
+    return int(size)
 
 
 def _loudness(value: str) -> float:
@@ -431,7 +445,10 @@ def _run_cache(args: argparse.Namespace) -> int:
     cache = ClipCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     if args.action == "list":
         for entry in cache.entries():
-            used = datetime.datetime.fromtimestamp(entry.used).isoformat(" ", "seconds")
+            try:
+                used = datetime.datetime.fromtimestamp(entry.used).isoformat(" ", "seconds")
+            except (OverflowError, ValueError, OSError):  # a file dated beyond the calendar
+                used = "?"
             print(f"{entry.key[:16]}\t{_bytes(entry.size_bytes)}\t{used}\t{entry.text}")
     elif args.action == "size":
         entries = cache.entries()

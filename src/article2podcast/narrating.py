@@ -60,6 +60,15 @@ _MAX_DURATION_FACTOR = 6.0
 _MAX_DURATION_SLACK_S = 3.0
 _CHARS_PER_SPELLED_WORD = 3
 _SILENT_DBFS = -60.0
+# Speech peaks well above its average (a sine, the fake engine's voice, by 3 dB); a constant
+# level or a clip pinned at full scale does not.
+_MIN_CREST_FACTOR = 1.2
+# A silence inside a sentence longer than this would fail the episode's own check (which allows
+# the longest pause and a second); speech pauses for well under a second.
+_MAX_INNER_SILENCE_S = 2.0
+_SILENCE_WINDOW_MS = 50
+_SILENT_PEAK = round(32768 * 10 ** (SILENCE_THRESHOLD_DBFS / 20))
+"""The level below which a 16-bit sample is silence (as trimming hears it)."""
 _CLIPS_AHEAD_PER_JOB = 4
 CLIP_PROCESSING = {
     "version": 2,  # 2: a new espeak-ng worker's first clip is no longer at the wrong rate
@@ -500,7 +509,11 @@ class Narrator:
             return None
         cached = self.cache.get(key)
         if cached is not None:
-            return cached
+            if not clip_problem(_audio_of(cached), utterance.text, rate):
+                return cached
+            # A glitching engine (or a version without this check) stored a clip that is not
+            # speech of its text: every run would fail on it, so it is made again.
+            self.cache.discard(key)
         settings = VoiceSettings(voice=voices[utterance.role], rate=rate)
         return pool.submit(self._narrate, key, script, utterance, settings)
 
@@ -513,7 +526,10 @@ class Narrator:
         finally:
             self._idle.put(engine)
         clip = finish_clip(audio)
-        self.cache.put(key, clip, utterance.text)
+        # Kept only if it would pass the check it gets when read back, so that what is cached
+        # is never narrated again for nothing.
+        if not clip_problem(_audio_of(clip), utterance.text, settings.rate or self.default_rate):
+            self.cache.put(key, clip, utterance.text)
         with self._lock:
             self.narrated += 1
         return clip
@@ -657,6 +673,15 @@ def finish_clip(audio: AudioSegment) -> Clip:
     )
 
 
+def _audio_of(clip: Clip) -> AudioSegment:
+    return AudioSegment(
+        clip.pcm,
+        sample_width=clip.sample_width,
+        frame_rate=clip.sample_rate,
+        channels=clip.channels,
+    )
+
+
 def _narrate_checked(
     engine: EngineProcess,
     text: str,
@@ -700,11 +725,34 @@ def clip_problem(clip: AudioSegment, text: str, rate: int) -> str:
         return "the engine returned no audio"
     if clip.dBFS < _SILENT_DBFS:
         return "the engine returned silence"
+    if clip.max < _MIN_CREST_FACTOR * clip.rms:
+        return "the clip is one constant or clipped level, not speech"
+    inner_silence = _longest_inner_silence_s(clip)
+    if inner_silence > _MAX_INNER_SILENCE_S:
+        return f"the clip is silent for {inner_silence:.1f} s between its sounds"
     if seconds < _MIN_DURATION_SHARE * words * 60.0 / rate:
         return f"the clip lasts {seconds:.2f} s, too short for {words} words"
     if seconds > _MAX_DURATION_FACTOR * spelled_words * 60.0 / rate + _MAX_DURATION_SLACK_S:
         return f"the clip lasts {seconds:.2f} s, too long for {len(text)} characters"
     return ""
+
+
+def _longest_inner_silence_s(clip: AudioSegment) -> float:
+    """The longest silence between the first and the last sound of `clip` (its edges are
+    trimmed anyway), in windows where no sample reaches the silence level."""
+    import numpy as np
+
+    mono = clip.set_channels(1).set_sample_width(2)
+    window = max(1, mono.frame_rate * _SILENCE_WINDOW_MS // 1000)
+    samples = np.abs(np.frombuffer(mono.raw_data, dtype="<i2").astype(np.int32))
+    whole = len(samples) // window * window
+    if not whole:
+        return 0.0
+    loud = np.flatnonzero(samples[:whole].reshape(-1, window).max(axis=1) >= _SILENT_PEAK)
+    if len(loud) < 2:
+        return 0.0
+    longest_gap = int(np.diff(loud).max()) - 1  # quiet windows between two loud ones
+    return float(longest_gap * window / mono.frame_rate)
 
 
 def _timeout(text: str) -> float:
