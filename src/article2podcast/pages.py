@@ -227,6 +227,8 @@ def _link(name: str) -> str:
     return escape(quote(name, safe=""))
 
 
+_MARKS_WITHIN = 64 * 1024
+"""Where an index page of ours has shown its marks (its head and `<main>` take about 2 KB)."""
 _INDEX = "folder-index"
 """The class of the index page's `<main>`: an episode page (of an article titled "Index")
 is ours too, but is not the folder's index."""
@@ -250,8 +252,8 @@ def is_our_index(html: str) -> bool:
         return True
     marks = _Marks()
     try:
-        marks.feed(html)
-        marks.close()
+        # Our marks open the page; a user's large page is not parsed whole for them.
+        marks.feed(html[:_MARKS_WITHIN])
     except AssertionError:  # html.parser's way of giving up on some malformed markup
         return False
     return marks.generator == GENERATOR and marks.index
