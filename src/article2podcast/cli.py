@@ -10,7 +10,9 @@ import argparse
 import contextlib
 import datetime
 import decimal
+import errno
 import json
+import logging
 import os
 import re
 import socket
@@ -43,6 +45,15 @@ EXIT_INTERRUPTED = 130
 MIN_RATE, MAX_RATE = 60, 400
 MIN_LUFS, MAX_LUFS = -30.0, -9.0
 MAX_JOBS = 64
+MAX_PORT = 65535
+INTERRUPTED = {
+    "": "no episode was written",
+    "check": "nothing was written",
+    "cache": "the clips not yet removed are kept",
+    "feed": "the feed was not changed",
+    "serve": "the feed was not changed",
+}
+"""What an interrupt leaves, by subcommand."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -288,7 +299,9 @@ def build_serve_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
-    parser.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port (default 8000; 0: any free port)"
+    )
     parser.add_argument(
         "--host",
         default="127.0.0.1",
@@ -296,6 +309,16 @@ def build_serve_parser() -> argparse.ArgumentParser:
         "it on your network)",
     )
     return parser
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port must be a whole number, not {value!r}") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"--port must be between 0 and {MAX_PORT}")
+    return port
 
 
 SUBCOMMANDS = {
@@ -307,10 +330,12 @@ SUBCOMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else ""
     # SIGTERM stops us as Ctrl-C does: through the same clean-up of temporary files.
     with stop_on_signals(), _one_line_from_threads():
         try:
-            return _main(list(sys.argv[1:] if argv is None else argv))
+            return _main(argv)
         except Article2PodcastError as exc:
             _say(f"{PROG}: {exc}")
             return exc.exit_code
@@ -319,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 import traceback
 
                 traceback.print_exc()
-            _say(f"{PROG}: interrupted; no episode was written")
+            _say(f"{PROG}: interrupted; {INTERRUPTED[command]}")
             return EXIT_INTERRUPTED
         except Exception as exc:  # a bug: still one line, the traceback on request
             if os.environ.get("ARTICLE2PODCAST_DEBUG"):
@@ -415,16 +440,28 @@ def _run_serve(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     try:
         server = make_server(folder, args.host, args.port)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        # A name that does not resolve, an address that is not this machine's, a host with a
+        # NUL or a bad international name: the host is wrong, not the port.
+        if isinstance(exc, ValueError | socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+            raise InputError(
+                f"cannot listen on --host {args.host!r}: it is not an address of this machine; "
+                "give one such as 127.0.0.1 (this machine only) or 0.0.0.0 (all its networks)"
+            ) from exc
         raise InputError(
             f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
         ) from exc
-    host = _reachable_address() if args.host in ("0.0.0.0", "") else args.host
+    host = _reachable_address() if args.host in ("0.0.0.0", "", "::") else args.host
+    host = f"[{host}]" if ":" in host else host
     base = f"http://{host}:{server.server_address[1]}/"
-    write_feed(folder, base)
-    print(f"serving {folder} at {base}", flush=True)
-    print(f"paste this feed address into your podcast app: {base}feed.xml", flush=True)
     try:
+        write_feed(folder, base)
+    except BaseException:
+        server.server_close()
+        raise
+    try:
+        print(f"serving {folder} at {base}", flush=True)
+        print(f"paste this feed address into your podcast app: {base}feed.xml", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         _say(f"{PROG}: stopped serving {folder}")
@@ -545,3 +582,14 @@ def one_line(text: str) -> str:
     as its escape, as repr shows it, so that a name can neither split a message nor drive the
     terminal."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class _Warnings(logging.Handler):
+    """What the library warns about (a manifest skipped, a page left alone): one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _say(f"{PROG}: warning: {record.getMessage()}")
+
+
+# The library reports through its logger and never prints; this is where it reaches the user.
+logging.getLogger(__package__).addHandler(_Warnings())

@@ -10,12 +10,18 @@ screen readers as the current one) and scrolled into view; activating a sentence
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .notes import clock
+
+GENERATOR = "article2podcast"
+"""The `<meta name="generator">` of every page we write: how we know a page is ours."""
 
 _STYLE = """
 :root { color-scheme: light dark; --accent: #b3541e; --mark: #ffe08a; --ink: #1d1d1f; }
@@ -105,7 +111,7 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
         else (f'<p class="meta">Read from {escape(str(source))}</p>' if source else "")
     )
     image = (
-        f'<img src="{escape(cover)}" alt="Cover art: {escape(title)}" width="256" height="256">'
+        f'<img src="{_link(cover)}" alt="Cover art: {escape(title)}" width="256" height="256">'
         if cover
         else ""
     )
@@ -129,7 +135,7 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
 </div>
 </header>
 <div class="player">
-<audio id="audio" controls preload="metadata" src="{escape(str(manifest["audio"]))}"
+<audio id="audio" controls preload="metadata" src="{_link(str(manifest["audio"]))}"
   aria-label="Episode audio"></audio>
 </div>
 <nav class="chapters" aria-labelledby="chapters-heading">
@@ -181,14 +187,14 @@ def _sentences(segment: Mapping[str, Any]) -> str:
 def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     """A folder's index: each episode (page file name, manifest), newest first."""
     items = "\n".join(
-        f'<li><a href="{escape(name)}">{escape(str(m["title"]))}</a> '
+        f'<li><a href="{_link(name)}">{escape(str(m["title"]))}</a> '
         f'<span class="meta"><time>{clock(int(m["duration_ms"]))}</time></span></li>'
         for name, m in episodes
     )
     return _document(
         title,
         "en",
-        f"""<main>
+        f"""<main class="{_INDEX}">
 <h1>{escape(title)}</h1>
 <p class="meta"><a href="feed.xml">Podcast feed</a></p>
 <ul>
@@ -205,6 +211,7 @@ def _document(title: str, language: str, body: str) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="{GENERATOR}">
 <title>{escape(title)}</title>
 <style>{_STYLE}</style>
 </head>
@@ -213,3 +220,56 @@ def _document(title: str, language: str, body: str) -> str:
 </body>
 </html>
 """
+
+
+def _link(name: str) -> str:
+    """A file name beside the page as a link: '#', '?' and spaces must not end the path."""
+    return escape(quote(name, safe=""))
+
+
+_MARKS_WITHIN = 64 * 1024
+"""Where an index page of ours has shown its marks (its head and `<main>` take about 2 KB)."""
+_INDEX = "folder-index"
+"""The class of the index page's `<main>`: an episode page (of an article titled "Index")
+is ours too, but is not the folder's index."""
+
+# What the index pages of versions before the generator mark looked like, whole: a user's page
+# cannot match it by chance (our stylesheet and layout, line by line).
+_LEGACY_INDEX = re.compile(
+    r'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    r'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    r"<title>[^<]*</title>\n<style>\n:root \{ color-scheme: light dark;[^<]*</style>\n"
+    r"</head>\n<body>\n<main>\n<h1>[^<]*</h1>\n"
+    r'<p class="meta"><a href="feed.xml">Podcast feed</a></p>\n<ul>\n'
+    r'(?:<li><a href="[^"<]*">[^<]*</a> <span class="meta"><time>[\d:]+</time></span></li>\n)*\n?'
+    r"</ul>\n</main>\n</body>\n</html>\n"
+)
+
+
+def is_our_index(html: str) -> bool:
+    """Whether `html` is a folder index page we wrote (so writing a new one loses nothing)."""
+    if _LEGACY_INDEX.fullmatch(html):
+        return True
+    marks = _Marks()
+    try:
+        # Our marks open the page; a user's large page is not parsed whole for them.
+        marks.feed(html[:_MARKS_WITHIN])
+    except AssertionError:  # html.parser's way of giving up on some malformed markup
+        return False
+    return marks.generator == GENERATOR and marks.index
+
+
+class _Marks(HTMLParser):
+    """The generator named in a page's head, and whether its `<main>` is a folder index."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generator: str | None = None
+        self.index = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("name") == "generator" and self.generator is None:
+            self.generator = values.get("content")
+        elif tag == "main" and values.get("class") == _INDEX:
+            self.index = True
