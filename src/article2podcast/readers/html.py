@@ -23,10 +23,11 @@ from .markdown import parse_markdown
 
 # Less than this is a menu, a cookie wall or an error page, not an article.
 MIN_ARTICLE_WORDS = 25
-MAX_PAGE_ELEMENTS = 100_000
+MAX_PAGE_ELEMENTS = 30_000
 """The most elements a page may have. Article pages have a few thousand (the samples 450 to
-2,100); trafilatura's time and memory grow faster than their number (100,000 took 15 s and
-800 MB), and its long calls into lxml hold off Ctrl-C."""
+2,100). trafilatura's time and memory grow faster than their number (100,000 took 15 s and
+800 MB), and so does the time of some of its single calls into lxml, during which Ctrl-C
+waits (libxml2 merges node sets in quadratic time: 40,000 paragraphs took 1 to 2 s a call)."""
 _LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)[^)]*\)")
 # Where a page declares its encoding: <meta charset=...>, <meta http-equiv=Content-Type
 # content="text/html; charset=...">, or an XHTML page's XML declaration.
