@@ -152,4 +152,3 @@ def _download(url: str, timeout: float, max_bytes: int, stop: threading.Event) -
         raise Article2PodcastError(
             f"{url}: could not fetch it ({exc}); check your connection, or {_FIX}"
         ) from exc
-

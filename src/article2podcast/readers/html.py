@@ -34,8 +34,13 @@ _LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)[^)]*\)")
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"\s*<\?xml\b[^>]*?encoding\s*=\s*[\"']([\w.:-]+)")
 _DECLARATION_BYTES = 65536
-# Python codecs that are no web page's encoding: a page naming one means nothing by it.
-_NOT_WEB_ENCODINGS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "utf-7"}
+# The encodings of web pages, as Python names them; a page that names another codec ("base64",
+# "punycode", "undefined", EBCDIC...) means nothing by it that a browser would follow.
+_WEB_ENCODINGS = re.compile(
+    r"utf-(?:8|16|32)(?:-[lb]e)?|ascii|latin-1|iso8859-\d+|cp(?:125\d|8\d\d|9[345]\d)"
+    r"|koi8-[a-z]+|mac-[a-z]+|gb(?:k|2312|18030)|big5(?:hkscs)?|euc_[a-z]+|iso2022_[a-z0-9_]+"
+    r"|shift_jis(?:_2004|x0213)?|tis-620"
+)
 # As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean Windows-1252, and a page
 # whose declaration is readable as ASCII is not in UTF-16 or UTF-32.
 _WEB_ALIASES = {"ascii": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252"}
@@ -91,6 +96,8 @@ def parse_html(
 
 def _article_markdown(tree: Any, name: str) -> str | None:
     import trafilatura
+    from trafilatura.deduplication import LRUCache
+    from trafilatura.settings import LRU_SIZE
 
     _check_size(tree, name)
     _drop_hidden(tree)
@@ -101,7 +108,9 @@ def _article_markdown(tree: Any, name: str) -> str | None:
         include_tables=False,
         include_images=False,
         include_links=True,
-        deduplicate=True,
+        # Repeats within the page, not across pages: the process-wide default would drop
+        # the text of a page read a second time in the same process.
+        deduplicate=LRUCache(maxsize=LRU_SIZE),
     )
 
 
@@ -126,10 +135,9 @@ def _codec(label: str | None) -> str | None:
         return None
     try:
         name = codecs.lookup(label).name
-        b"".decode(name)  # "base64", "rot13"... are not text encodings; "undefined" raises
-    except (LookupError, ValueError):
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
-    if name in _NOT_WEB_ENCODINGS:
+    if not _WEB_ENCODINGS.fullmatch(name):
         return None
     if name.startswith(_WIDE_ENCODINGS):
         return "utf-8"

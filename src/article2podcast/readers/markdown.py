@@ -33,7 +33,7 @@ class _Reader(MarkdownIt):
         self.enable("table")
         self.block.ruler.before("table", "too_deep", _too_deep)
 
-    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+    def validateLink(self, url: str) -> bool:
         # Whatever the target (javascript:, file:, data:), a link is read as its text and an
         # image not at all: targets are never opened, and unvalidated ones would be read
         # aloud as raw Markdown.
