@@ -207,6 +207,17 @@ def test_an_endless_web_page_on_standard_input_is_refused_at_the_page_limit() ->
     )
 
 
+def test_a_closed_standard_input_gets_one_line() -> None:
+    command = 'exec "$0" -m article2podcast - --plan --engine fake <&-'
+    done = subprocess.run(
+        ["sh", "-c", command, sys.executable], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "article2podcast: standard input is closed; pipe an article into it, or name a file\n"
+    )
+
+
 def test_a_named_pipe_is_read_as_a_stream(run_cli, tmp_path: Path) -> None:
     fifo = tmp_path / "article.txt"
     os.mkfifo(fifo)

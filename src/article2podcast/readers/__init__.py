@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ..fetching import fetch, is_url
 from ..model import Article
 from .decoding import decode
 from .html import parse_html
-from .limits import PAGE, TEXT, read_file, read_stream
+from .limits import PAGE, TEXT, read_file, read_standard_input
 from .markdown import parse_markdown
 from .plaintext import parse_plaintext
 
@@ -45,7 +44,7 @@ def read_article(source: str) -> Article:
     """
     if source == STDIN:
         name = "standard input"
-        data, size = read_stream(sys.stdin.buffer, max(PAGE.most, TEXT.most))
+        data, size = read_standard_input(max(PAGE.most, TEXT.most))
         if _looks_like_html(data):
             PAGE.check(name, data, size)
             return _worth_reading(parse_html(data, "Untitled article", STDIN))

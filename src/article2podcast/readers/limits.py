@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -63,6 +64,16 @@ def read_stream(stream: BinaryIO, most: int) -> tuple[bytes, int | None]:
         chunks.append(chunk)
         total += len(chunk)
     return b"".join(chunks), size
+
+
+def read_standard_input(most: int) -> tuple[bytes, int | None]:
+    """`read_stream` for standard input."""
+    if sys.stdin is None:  # started with it closed (<&-)
+        raise InputError("standard input is closed; pipe an article into it, or name a file")
+    try:
+        return read_stream(sys.stdin.buffer, most)
+    except OSError as exc:
+        raise InputError(f"standard input: cannot read it ({exc.strerror})") from exc
 
 
 def read_file(path: Path, most: int, expected: str) -> tuple[bytes, int | None]:
