@@ -296,12 +296,13 @@ def test_what_a_page_does_not_show_is_not_read(tmp_path: Path) -> None:
         "<div aria-hidden='true'><p>Aria words for no one.</p></div>"
         "<p style='color: red; DISPLAY : none !important'>Styled words.</p>"
         "<p style='visibility:hidden'>Invisible words.</p>"
+        "<dialog><p>Dialog words.</p></dialog>"
         "<p>Words that are shown.</p>"
     )
     article = parse_html(page(hidden).encode(), "Page", "page.html")
     said = text_of(article)
     assert WORDS in said and "Words that are shown." in said
-    for word in ("Template", "Hidden", "Aria", "Styled", "Invisible"):
+    for word in ("Template", "Hidden", "Aria", "Styled", "Invisible", "Dialog"):
         assert word not in said
 
 
