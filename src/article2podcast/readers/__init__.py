@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
 from ..fetching import fetch, is_url
-from ..files import read_user_file
 from ..model import Article
 from .decoding import decode
 from .html import parse_html
+from .limits import PAGE, TEXT, read_file, read_standard_input
 from .markdown import parse_markdown
 from .plaintext import parse_plaintext
 
@@ -25,26 +25,37 @@ PARSERS: dict[str, Parser] = {
     ".markdown": parse_markdown,
 }
 STDIN = "-"
-MAX_TEXT_BYTES = 5 * 1024 * 1024
-"""The longest text read: about 800,000 words, 90 hours of audio (War and Peace is 3.2 MB)."""
+# A page starts (after a byte-order mark, white space, comments or an XML declaration) with
+# one of the elements only a whole HTML document starts with; text that merely mentions
+# "<html" further on is text.
+_HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|<!--.*?-->|<\?xml[^>]*>)*+"  # possessive: no backtracking
+    rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s/>]",
+    re.IGNORECASE | re.DOTALL,
+)
+_SNIFF_BYTES = 65536
 
 
 def read_article(source: str) -> Article:
-    """Read and parse the article at `source` (a path, or '-' for standard input).
+    """Read and parse the article at `source` (a path, a URL, or '-' for standard input).
 
-    Standard input is read as Markdown when its first line is a `# ` headline, else as text.
+    Standard input is read as a web page when it starts like one, as Markdown when its first
+    line is a `# ` headline, else as text.
     """
     if source == STDIN:
-        data = sys.stdin.buffer.read()
+        name = "standard input"
+        data, size = read_standard_input(max(PAGE.most, TEXT.most))
         if _looks_like_html(data):
+            PAGE.check(name, data, size)
             return _worth_reading(parse_html(data, "Untitled article", STDIN))
-        _check_size(len(data), "standard input")
-        text = decode(data, "standard input")
+        TEXT.check(name, data, size)
+        text = decode(data, name)
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
         return parse(text, parser_key, "Untitled article", STDIN)
     if is_url(source):
-        page = fetch(source)
-        article = parse_html(page.data, _title_from_name(Path(page.url.split("?")[0])), source)
+        page = fetch(source, max_bytes=PAGE.most)
+        title = _title_from_name(Path(page.url.split("?")[0]))
+        article = parse_html(page.data, title, source, charset=page.charset)
         if article.page is not None and article.page.url is None:
             article = dataclasses.replace(
                 article, page=dataclasses.replace(article.page, url=page.url)
@@ -58,26 +69,17 @@ def read_article(source: str) -> Article:
             f"{source}: unsupported file type {path.suffix or '(none)'!r}; "
             f"give one of {', '.join(known)} or '-' for standard input"
         )
-    data = read_user_file(path, "an article file")
+    limit = PAGE if parser_key in HTML_SUFFIXES else TEXT
+    data, size = read_file(path, limit.most, "an article file")
+    limit.check(source, data, size)
     if parser_key in HTML_SUFFIXES:
         # Bytes, not text: the page's own charset declaration decides its encoding.
         return _worth_reading(parse_html(data, _title_from_name(path), source))
-    _check_size(len(data), source)
     return parse(decode(data, source), parser_key, _title_from_name(path), source)
 
 
-def _check_size(size: int, name: str) -> None:
-    if size > MAX_TEXT_BYTES:
-        raise InputError(
-            f"{name} is {size / 1024**2:.1f} MB; article2podcast reads up to "
-            f"{MAX_TEXT_BYTES // 1024**2} MB of text (about 800,000 words, 90 hours of audio); "
-            "split it into parts"
-        )
-
-
 def _looks_like_html(data: bytes) -> bool:
-    start = data.lstrip()[:512].lower()
-    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:200]
+    return _HTML_START.match(data[:_SNIFF_BYTES]) is not None
 
 
 def parse(text: str, parser_key: str, fallback_title: str, source: str) -> Article:
@@ -93,8 +95,8 @@ def _worth_reading(article: Article) -> Article:
     ):
         name = "standard input" if source == STDIN else source
         raise InputError(f"{name} has no words to read; give an article with some text in it")
-    text_bytes = sum(len(block.text.encode()) for block in article.blocks)
-    _check_size(text_bytes, "standard input" if source == STDIN else source)
+    text = "".join(block.text for block in article.blocks).encode()
+    TEXT.check("standard input" if source == STDIN else source, text, len(text))
     return article
 
 

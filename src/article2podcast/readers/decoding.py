@@ -26,16 +26,17 @@ _MAX_NON_ASCII_LETTER_SHARE = 0.5
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str, declared: str | None = None) -> str:
     """Return the text of `data`, normalised to NFC with '\\n' line ends.
 
     UTF-8 (with or without a byte-order mark) and UTF-16/32 with a BOM are read as such;
-    otherwise Windows-1252, the usual legacy encoding of English text, when it fits;
-    otherwise the encoding charset-normalizer detects.
+    otherwise the `declared` encoding (a web page's charset), when the bytes are valid in it;
+    otherwise UTF-8, or Windows-1252, the usual legacy encoding of English text, when it
+    fits; otherwise the encoding charset-normalizer detects.
     """
     if not data.strip():
         raise InputError(f"{name} is empty; give an article with some text in it")
-    text = _decode_bytes(data, name)
+    text = _decode_bytes(data, name, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _ANSI_ESCAPE.sub("", text)
     if len(_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 100):
@@ -44,7 +45,7 @@ def decode(data: bytes, name: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _decode_bytes(data: bytes, name: str) -> str:
+def _decode_bytes(data: bytes, name: str, declared: str | None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -56,6 +57,11 @@ def _decode_bytes(data: bytes, name: str) -> str:
                 ) from exc
     if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:65536]:
         raise InputError(f"{name} looks like a binary file, not text; give a .txt or .md article")
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # mislabelled (a Latin-1 page that says UTF-8): read as if unlabelled
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -5,11 +5,16 @@ article as a listener should hear it; README "Web pages"): it keeps the article'
 (headings, paragraphs, block quotes, lists) as Markdown, which the Markdown reader then reads
 like any other article, and it leaves out navigation, share prompts, comments, captions and
 tables. Links are read as their text and kept for the show notes.
+
+What a browser does not show (a `<template>`, a closed `<dialog>`, `hidden` or `display: none`
+content) is left out before the extraction, as is what a screen reader skips (`aria-hidden`).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+from typing import Any
 
 from ..errors import InputError
 from ..model import Article, Page
@@ -18,30 +23,57 @@ from .markdown import parse_markdown
 
 # Less than this is a menu, a cookie wall or an error page, not an article.
 MIN_ARTICLE_WORDS = 25
-_LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)[^)]*\)")
+MAX_PAGE_ELEMENTS = 30_000
+"""The most elements a page may have. Article pages have a few thousand (the samples 450 to
+2,100). trafilatura's time and memory grow faster than their number (100,000 took 15 s and
+800 MB), and so does the time of some of its single calls into lxml, during which Ctrl-C
+waits (libxml2 merges node sets in quadratic time: 40,000 paragraphs took 1 to 2 s a call)."""
+# Bounded, as is every pattern run over a page's text: an unbounded one scans to the end from
+# each of 40,000 "[" in 16 s, in one call that holds off Ctrl-C.
+_LINK = re.compile(r"\[([^\[\]]{0,2000})\]\((https?://[^)\s]{1,4000})[^)]{0,1000}\)")
+# Where a page declares its encoding: <meta charset=...>, <meta http-equiv=Content-Type
+# content="text/html; charset=...">, or an XHTML page's XML declaration.
+_META_CHARSET = re.compile(
+    rb"<meta\b[^>]{0,1000}?charset\s*=\s*[\"']?\s*([\w.:-]{1,100})", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"\s*<\?xml\b[^>]*?encoding\s*=\s*[\"']([\w.:-]+)")
+_DECLARATION_BYTES = 65536
+# The encodings of web pages, as Python names them; a page that names another codec ("base64",
+# "punycode", "undefined", EBCDIC...) means nothing by it that a browser would follow.
+_WEB_ENCODINGS = re.compile(
+    r"utf-(?:8|16|32)(?:-[lb]e)?|ascii|latin-1|iso8859-\d+|cp(?:125\d|8\d\d|9[345]\d)"
+    r"|koi8-[a-z]+|mac-[a-z]+|gb(?:k|2312|18030)|big5(?:hkscs)?|euc_[a-z]+|iso2022_[a-z0-9_]+"
+    r"|shift_jis(?:_2004|x0213)?|tis-620"
+)
+# As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean Windows-1252, and a page
+# whose declaration is readable as ASCII is not in UTF-16 or UTF-32.
+_WEB_ALIASES = {"ascii": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252"}
+_WIDE_ENCODINGS = ("utf-16", "utf-32")
+_HIDING_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)",
+    re.IGNORECASE,
+)
+_HTML_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*")
 
 
-def parse_html(data: bytes, fallback_title: str, source: str) -> Article:
-    """The article in a web page's HTML, with what the page says about it."""
+def parse_html(
+    data: bytes, fallback_title: str, source: str, charset: str | None = None
+) -> Article:
+    """The article in a web page's HTML, with what the page says about it; `charset` is the
+    encoding the server declared for it, if any."""
     name = "standard input" if source == "-" else source
-    decode(data, name)  # refuses empty and binary files with the usual messages
+    # Refuses empty and binary files with the usual messages.
+    text = decode(data, name, _declared_encoding(data, charset))
     import trafilatura
 
-    markdown = trafilatura.extract(
-        data,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=True,
-        deduplicate=True,
-    )
-    if not markdown or len(markdown.split()) < MIN_ARTICLE_WORDS:
+    tree = trafilatura.load_html(text)
+    markdown = _article_markdown(tree, name) if tree is not None else None
+    if tree is None or not markdown or len(markdown.split()) < MIN_ARTICLE_WORDS:
         raise InputError(
             f"{name}: no article found in this page; save the article's own page, or copy "
             "its text into a .txt file"
         )
-    metadata = trafilatura.extract_metadata(data)
+    metadata = trafilatura.extract_metadata(tree)
     title = (metadata.title if metadata and metadata.title else "").strip()
     links = tuple(dict.fromkeys(match.group(2) for match in _LINK.finditer(markdown)))
     markdown = _LINK.sub(r"\1", markdown)
@@ -53,7 +85,7 @@ def parse_html(data: bytes, fallback_title: str, source: str) -> Article:
         date=_text(metadata, "date"),
         site=_text(metadata, "sitename"),
         url=_text(metadata, "url"),
-        language=_text(metadata, "language") or _declared_language(data),
+        language=_text(metadata, "language") or _declared_language(tree),
         image=_text(metadata, "image"),
     )
     return Article(
@@ -66,13 +98,104 @@ def parse_html(data: bytes, fallback_title: str, source: str) -> Article:
     )
 
 
-_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)", re.I)
+def _article_markdown(tree: Any, name: str) -> str | None:
+    import trafilatura
+    from trafilatura.deduplication import LRUCache
+    from trafilatura.settings import LRU_SIZE
+
+    _check_size(tree, name)
+    _drop_hidden(tree)
+    return trafilatura.extract(
+        tree,
+        output_format="markdown",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=True,
+        # Repeats within the page, not across pages: the process-wide default would drop
+        # the text of a page read a second time in the same process.
+        deduplicate=LRUCache(maxsize=LRU_SIZE),
+    )
 
 
-def _declared_language(data: bytes) -> str | None:
+def _declared_encoding(data: bytes, charset: str | None) -> str | None:
+    """The encoding the server (`charset`), or else the page itself, declares, as Python
+    names it; None when neither declares one we can use."""
+    head = data[:_DECLARATION_BYTES]
+    found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    for label in (charset, found.group(1).decode("ascii") if found else None):
+        encoding = _codec(label)
+        if encoding is None:
+            continue
+        if encoding == "cp1252" and not data.isascii() and _is_utf8(data):
+            # Valid UTF-8 that is not ASCII is UTF-8: a template's stale "iso-8859-1".
+            return "utf-8"
+        return encoding
+    return None
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        return None
+    if not _WEB_ENCODINGS.fullmatch(name):
+        return None
+    if name.startswith(_WIDE_ENCODINGS):
+        return "utf-8"
+    return _WEB_ALIASES.get(name, name)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_size(tree: Any, name: str) -> None:
+    for count, _ in enumerate(tree.iter(), 1):
+        if count > MAX_PAGE_ELEMENTS:
+            raise InputError(
+                f"{name} has more than {MAX_PAGE_ELEMENTS:,} HTML elements; article2podcast "
+                "reads pages of up to that many; save a smaller page (the article alone), or "
+                "copy its text into a .txt file"
+            )
+
+
+def _drop_hidden(tree: Any) -> None:
+    """Remove what the reader of the page never sees or hears, keeping the text after it."""
+    hidden = [element for element in tree.iter() if _is_hidden(element)]
+    for element in hidden:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _is_hidden(element: Any) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag.lower() in ("html", "body"):
+        return False  # the page itself; hiding it until scripts have run is common
+    if tag.lower() == "template" or (tag.lower() == "dialog" and element.get("open") is None):
+        return True
+    hidden = element.get("hidden")
+    if hidden is not None and hidden.strip().lower() != "until-found":  # found by search
+        return True
+    if _HIDING_STYLE.search(element.get("style") or ""):
+        return True
+    # A wrapper of the whole article is aria-hidden only while a dialog (a cookie banner) was
+    # open as the page was saved: it is read.
+    return (element.get("aria-hidden") or "").strip().lower() == "true" and not any(
+        True for _ in element.iter("main", "article", "h1")
+    )
+
+
+def _declared_language(tree: Any) -> str | None:
     """The language the page declares on its <html> element (`lang`), if any."""
-    match = _HTML_LANG.search(data[:65536])
-    return match.group(1).decode() if match else None
+    lang = (tree.getroottree().getroot().get("lang") or "").strip()
+    return lang if _HTML_LANG.fullmatch(lang) else None
 
 
 def _text(metadata: object, field: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from ..model import Article, Block, BlockKind
@@ -14,11 +15,61 @@ _READ_INLINE = {"text", "code_inline"}
 _BREAKS = {"softbreak", "hardbreak"}
 # YAML (---) or TOML (+++) front matter at the top of a static-site page: metadata, not prose.
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n\1[ \t]*(\n|\Z)", re.DOTALL)
+# markdown-it drops everything nested deeper than its `maxNesting` (20 levels: 20 quotes, 10
+# lists); from this level on, the text is read as paragraphs at that depth instead. A list
+# opens two levels at once, so this leaves room for one more.
+_DEEPEST = 18
+# The quote, list and heading markers left at the start of a line read at the deepest level;
+# a list item or a heading starts a paragraph of its own.
+_MARKERS = re.compile(r"^(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$))*[ \t]*")
+_NEW_BLOCK = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)")
+
+
+class _Reader(MarkdownIt):
+    """CommonMark with tables, for reading aloud."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark")
+        self.enable("table")
+        self.block.ruler.before("table", "too_deep", _too_deep)
+
+    def validateLink(self, url: str) -> bool:
+        # Whatever the target (javascript:, file:, data:), a link is read as its text and an
+        # image not at all: targets are never opened, and unvalidated ones would be read
+        # aloud as raw Markdown.
+        return True
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Read what is nested beyond `_DEEPEST` as paragraphs at that level."""
+    if state.level < _DEEPEST:
+        return False
+    line = start
+    lines: list[str] = []
+    while line < end and not state.isEmpty(line) and state.sCount[line] >= state.blkIndent:
+        raw = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+        text = _MARKERS.sub("", raw)
+        if lines and (not text or _NEW_BLOCK.match(raw)):
+            break  # a blank quote line ends the paragraph; an item starts the next one
+        if text:
+            lines.append(text)
+        line += 1
+    if silent:
+        return True
+    state.line = line
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [start, line]
+    token = state.push("inline", "", 0)
+    token.content = "\n".join(lines)
+    token.map = [start, line]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
 
 
 def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
     """Read an article from Markdown: the first level-1 heading is the headline."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(_FRONT_MATTER.sub("", text, count=1))
+    tokens = _Reader().parse(_FRONT_MATTER.sub("", text, count=1))
     title: str | None = None
     blocks: list[Block] = []
     quote_depth = 0

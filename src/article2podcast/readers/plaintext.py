@@ -11,7 +11,7 @@ _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 14
 _SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’)\]]*$")
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")
-_QUOTE_MARKER = re.compile(r"^>\s?")
+_QUOTE_MARKER = re.compile(r"^(?:>\s?)+")  # "> > nested" is quoted text too
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*\w.*?)\s*#*$")
 # A block of several lines, none longer than this, is a hard-wrapped paragraph: its line
 # breaks are not paragraph breaks.
