@@ -25,6 +25,8 @@ _SECRET_PARTS = (
     "jwt", "apikey", "privatekey",
 )  # fmt: skip
 _SECRET_ENDINGS = ("key", "sig", "auth", "sid", "pass", "pwd")
+# `user:password@` before a host name.
+_USERINFO = re.compile(r"[^\s/@:]+:[^\s/@]*@(?=[\w\[])")
 _SECRET_KEYS = frozenset({"code", "pw", "otp", "ticket", "nonce", "hash", "cred", "creds"})
 
 SLUG_MAX_CHARS = 60
@@ -89,6 +91,12 @@ def _is_secret(key: str) -> bool:
     )
 
 
+def _public_site(site: str) -> str:
+    if "@" in site and not any(char.isspace() for char in site):
+        return site.rpartition("@")[2]  # an address's host with its user name
+    return _USERINFO.sub("", site)
+
+
 def public_source(source: str) -> str:
     """How the article's source is recorded in what we publish: a web address without its
     secrets (see `public_url`), a local file by its name alone ('-' for standard input)."""
@@ -108,5 +116,9 @@ def public_article(article: Article) -> Article:
             page,
             url=public_url(page.url) or None if page.url else page.url,
             image=public_url(page.image) or None if page.image else page.image,
+            # A page without a site name is named after its address's host, user name and
+            # password included.
+            site=_public_site(page.site) if page.site else page.site,
+            author=_USERINFO.sub("", page.author) if page.author else page.author,
         )
     return dataclasses.replace(article, source=public_source(article.source), page=page)
