@@ -23,10 +23,11 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 GRACE_S = 10.0
-"""How old an unheld leftover must be before it is removed: a run takes its lock a moment
-after creating the file, and must not lose the file in that moment."""
+"""How old a leftover must be before it is removed when it may be so new that its run has not
+locked it yet (a run locks a file a moment after creating it, and must not lose it then)."""
 UNLOCKED_GRACE_S = 24 * 3600.0
-"""The same, where there are no locks to tell a live run from a dead one."""
+"""How old a leftover must be before it is removed where there are no locks to tell a live
+run from a dead one."""
 
 
 @contextlib.contextmanager
@@ -82,9 +83,12 @@ def is_held(path: Path) -> bool:
     return False
 
 
-def remove_if_abandoned(path: Path) -> bool:
-    """Remove `path` (a file or folder of ours) if no run holds it and it is older than the
-    grace period; whether it was removed. Never follows a link, never raises."""
+def remove_if_abandoned(path: Path, *, grace_s: float = 0.0) -> bool:
+    """Remove `path` (a file or folder of ours) if no run holds it and it is older than
+    `grace_s`; whether it was removed. Never follows a link, never raises.
+
+    Without a grace period, the caller makes sure that no run can be between creating and
+    locking such a file (both happen under the lock of its folder)."""
     try:
         info = path.lstat()
     except OSError:
@@ -93,7 +97,7 @@ def remove_if_abandoned(path: Path) -> bool:
         return False
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         return False  # another user's run
-    grace = GRACE_S if fcntl is not None else UNLOCKED_GRACE_S
+    grace = grace_s if fcntl is not None else UNLOCKED_GRACE_S
     if time.time() - info.st_mtime < grace:
         return False
     try:

@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ExportError, NarrationError
-from .locking import hold, release, remove_if_abandoned
+from .locking import GRACE_S, hold, release, remove_if_abandoned
 
 PREFIX = "article2podcast-run-"
+_LOCKED = ".locked"
+"""Made in a scratch folder once it is locked: a folder without it may be too new to be."""
 FULL_BYTES = 1024 * 1024
 """Less free space than this where a step failed: the step failed because the disk was full."""
 
@@ -35,11 +37,18 @@ def scratch_folder() -> Iterator[Path]:
             f"cannot make a temporary folder in {tempfile.gettempdir()} ({exc.strerror}); "
             "free some space there, or set TMPDIR to a folder with room"
         ) from exc
+    handle = None
     try:
         handle = hold(folder)
+        (folder / _LOCKED).touch()
     except OSError as exc:
+        if handle is not None:
+            release(handle)
         shutil.rmtree(folder, ignore_errors=True)
-        raise ExportError(f"cannot lock the temporary folder {folder}: {exc.strerror}") from exc
+        raise ExportError(
+            f"cannot use a temporary folder in {folder.parent} ({exc.strerror}); free some "
+            "space there, or set TMPDIR to a folder with room"
+        ) from exc
     previous = tempfile.tempdir
     tempfile.tempdir = str(folder)
     try:
@@ -62,7 +71,12 @@ def clean_abandoned() -> int:
         names = [entry.name for entry in os.scandir(parent) if entry.name.startswith(PREFIX)]
     except OSError:
         return 0
-    return sum(remove_if_abandoned(parent / name) for name in names)
+    return sum(
+        remove_if_abandoned(
+            parent / name, grace_s=0.0 if (parent / name / _LOCKED).exists() else GRACE_S
+        )
+        for name in names
+    )
 
 
 def is_full(folder: Path) -> bool:

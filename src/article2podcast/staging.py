@@ -42,15 +42,18 @@ class Staging:
     def path_for(self, final: Path) -> Path:
         """A fresh temporary path in `final`'s folder, hidden, with the same extension."""
         try:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent
-            )
-            # mkstemp makes the file private (0600); an episode is as readable as any new file.
-            os.fchmod(handle, 0o666 & ~_umask())
-            os.close(handle)
-            temporary = Path(name)
-            self._pending.append((temporary, final))
-            self._held.append(hold(temporary))  # not abandoned while this run lives
+            # Made and locked under the folder's lock: `clean_abandoned`, under it too, never
+            # sees the file before it is locked.
+            with folder_lock(final.parent):
+                handle, name = tempfile.mkstemp(
+                    prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent
+                )
+                # mkstemp makes the file private (0600); an episode is as readable as any file.
+                os.fchmod(handle, 0o666 & ~_umask())
+                os.close(handle)
+                temporary = Path(name)
+                self._pending.append((temporary, final))
+                self._held.append(hold(temporary))  # not abandoned while this run lives
         except OSError as exc:
             raise ExportError(f"cannot write in {final.parent}: {exc.strerror}") from exc
         return temporary
@@ -130,7 +133,8 @@ def clean_abandoned(folder: Path) -> int:
     """Remove the temporary files that killed runs left in `folder` (ours by their names,
     held by no live run); how many were removed."""
     try:
-        names = [entry.name for entry in os.scandir(folder) if _PART.fullmatch(entry.name)]
+        with folder_lock(folder):
+            names = [entry.name for entry in os.scandir(folder) if _PART.fullmatch(entry.name)]
+            return sum(remove_if_abandoned(folder / name) for name in names)
     except OSError:
         return 0
-    return sum(remove_if_abandoned(folder / name) for name in names)
