@@ -540,8 +540,12 @@ def _run(args: argparse.Namespace) -> int:
         json.dump(plan_manifest(plan, settings), sys.stdout, indent=2, ensure_ascii=False)
         print()
         return EXIT_OK
-    destination = output_path(args.output, plan, default_folder=Path(args.output_dir))
-    episode = _produce_with_progress(plan, destination, settings, quiet=args.quiet)
+    destination = output_path(
+        args.output, plan, default_folder=Path(args.output_dir), cover=settings.cover
+    )
+    episode = _produce_with_progress(
+        plan, destination, settings, quiet=args.quiet, named=args.output is not None
+    )
     if not args.quiet:
         cached = episode.clips - episode.narrated
         _say(f"{episode.narrated} clips narrated, {cached} from the cache")
@@ -550,7 +554,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _produce_with_progress(
-    plan: Plan, destination: Path, settings: Settings, *, quiet: bool
+    plan: Plan, destination: Path, settings: Settings, *, quiet: bool, named: bool
 ) -> Episode:
     from tqdm import tqdm
 
@@ -563,7 +567,7 @@ def _produce_with_progress(
         file=sys.stderr,
         leave=False,
     ) as bar:
-        return produce(plan, destination, settings, on_segment=lambda: bar.update())
+        return produce(plan, destination, settings, on_segment=lambda: bar.update(), named=named)
 
 
 def _summary(episode: Episode) -> str:

@@ -10,9 +10,7 @@ import dataclasses
 import datetime
 import importlib
 import itertools
-import json
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -51,24 +49,30 @@ from .mixing import (
     sentence_timings,
 )
 from .model import Article, Clip, Role, Script, Utterance
-from .naming import DEFAULT_FOLDER, default_episode_path, sidecar
+from .naming import (
+    DEFAULT_FOLDER,
+    default_episode_path,
+    public_article,
+    sidecar,
+)
+from .naming import SIDECARS as SIDECARS  # where the episode's files were first listed
 from .narrating import EngineProcess, Narrator, Voices, resolve_voices
 from .notes import render_notes
+from .ownership import article_id, check, claim, claimed_by_another, episode_files, in_the_way
 from .pacing import plan_utterances
 from .pages import episode_page
 from .programs import require
 from .readers import STDIN, read_article
+from .scratch import scratch_folder
 from .scripting import script_article
 from .settings import Settings
 from .speakable import BUILTIN_LEXICON, has_words
 from .speakable.lexicon import Lexicon, default_lexicon
-from .staging import Staging
+from .staging import Staging, clean_abandoned
 from .tagging import Tags, finish_tags, write_mp3_tags
 from .verifying import check_episode
 from .writing import dominant_script
 
-SIDECARS = (".vtt", ".srt", ".json", ".chapters.json", ".md", ".png", ".html")
-"""What is written beside the episode `<stem>.<format>` (the cover only when generated)."""
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150
 
@@ -157,11 +161,22 @@ def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     )
 
 
-def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAULT_FOLDER) -> Path:
+def output_path(
+    requested: str | None,
+    plan: Plan,
+    default_folder: Path = DEFAULT_FOLDER,
+    *,
+    cover: Path | None = None,
+) -> Path:
     """Where the episode goes; checks that it can be written there, before any work is done.
 
-    Without a requested path: `<slug-of-title>.mp3` in `default_folder`, which is created.
+    Without a requested path: `<slug-of-title>.mp3` in `default_folder` (created), or
+    `<slug>-2.mp3`... when one of its files is in the way (not ours, or of another article);
+    `produce` picks it again when it starts. A requested path is the user's: the episode
+    replaces what is there, its sidecars only files of ours (`cover` given: no cover is
+    written beside it).
     """
+    cover_generated = cover is None
     if requested is None:
         try:
             default_folder.mkdir(parents=True, exist_ok=True)
@@ -170,14 +185,7 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
                 f"cannot create the output folder {default_folder} ({exc.strerror}); "
                 "choose another with --output-dir or -o"
             ) from exc
-        from_file = plan.article.source != STDIN and not is_url(plan.article.source)
-        source_name = Path(plan.article.source).stem if from_file else ""
-        return default_episode_path(
-            default_folder,
-            plan.script.title,
-            source_name,
-            lambda path: path.exists() and not _is_episode_of(path, plan.script.title),
-        )
+        return _choose(default_folder, plan, cover_generated=cover_generated, claims=False)
     path = Path(requested)
     if path.is_dir():
         raise InputError(f"-o {requested} is a folder; give a file name such as episode.mp3")
@@ -191,24 +199,47 @@ def output_path(requested: str | None, plan: Plan, default_folder: Path = DEFAUL
         raise InputError(f"-o {requested}: folder {folder} does not exist; create it first")
     if not os.access(folder, os.W_OK):
         raise InputError(f"-o {requested}: folder {folder} is not writable; choose another")
-    source = plan.article.source
-    from_file = source != STDIN and not is_url(source)
-    for target in (path, *(sidecar(path, suffix) for suffix in SIDECARS)):
-        if from_file and target.exists() and target.samefile(source):
+    files = episode_files(path, cover_generated=cover_generated)
+    for target in files:
+        if _is_the_article(target, plan):
             raise InputError(f"-o {requested} would overwrite the article itself; choose another")
         if target.is_dir():
             raise InputError(f"-o {requested}: {target} is a folder; choose another name")
+    blocker = in_the_way(path, files[1:], article=None)
+    if blocker is not None:
+        raise InputError(
+            f"-o {requested}: {blocker} is in the way (article2podcast did not make it, so it "
+            "is not replaced); move it away or choose another name"
+        )
     return path
 
 
-def _is_episode_of(episode: Path, title: str) -> bool:
-    """Whether the episode at `episode` was made from an article with this title (its
-    manifest says so), so that producing it again may replace it."""
-    try:
-        manifest = json.loads(sidecar(episode, ".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _choose(folder: Path, plan: Plan, *, cover_generated: bool, claims: bool) -> Path:
+    """The first default name in `folder` whose files are all free or this article's (and,
+    with `claims`, that no live run is making another article's episode under)."""
+    article = article_id(plan.article)
+    from_file = plan.article.source != STDIN and not is_url(plan.article.source)
+    source_name = Path(plan.article.source).stem if from_file else ""
+
+    def taken(episode: Path) -> bool:
+        files = episode_files(episode, cover_generated=cover_generated)
+        return (
+            any(_is_the_article(path, plan) for path in files)
+            or in_the_way(episode, files, article=article) is not None
+            or (claims and claimed_by_another(episode, article))
+        )
+
+    return default_episode_path(folder, plan.script.title, source_name, taken)
+
+
+def _is_the_article(path: Path, plan: Plan) -> bool:
+    source = plan.article.source
+    if source == STDIN or is_url(source):
         return False
-    return isinstance(manifest, dict) and manifest.get("title") == title
+    try:
+        return path.exists() and path.samefile(source)
+    except OSError:
+        return False
 
 
 def produce(
@@ -216,10 +247,15 @@ def produce(
     destination: Path,
     settings: Settings,
     on_segment: Callable[[], None] = lambda: None,
+    *,
+    named: bool = True,
 ) -> Episode:
     """Narrate, mix and master `plan` into `destination`, with its sidecar files.
 
-    `on_segment` is called as each segment is narrated (for a progress bar).
+    `on_segment` is called as each segment is narrated (for a progress bar). `named`: the user
+    named `destination`; otherwise it was proposed by `output_path`, and the default name is
+    picked again now, atomically with the other runs in its folder (the episode's path says
+    which it is).
     """
     require("ffmpeg")
     require("ffprobe")
@@ -228,8 +264,24 @@ def produce(
     threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
     cover = _cover(plan, settings)  # a bad --cover fails before any narration
     fmt = format_for(destination)
+    article = article_id(plan.article)
+    cover_generated = settings.cover is None
+    clean_abandoned(destination.parent)  # what killed runs left
     with contextlib.ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="article2podcast-")))
+
+        def choose() -> Path:
+            return _choose(destination.parent, plan, cover_generated=cover_generated, claims=True)
+
+        destination = stack.enter_context(
+            claim(
+                destination,
+                article,
+                choose=None if named else choose,
+                cover_generated=cover_generated,
+            )
+        )
+        files = episode_files(destination, cover_generated=cover_generated)
+        scratch = stack.enter_context(scratch_folder())
         cache = (
             ClipCache(settings.cache_dir, settings.cache_max_bytes)
             if settings.cache_dir is not None
@@ -242,7 +294,14 @@ def produce(
             Narrator(settings.engine, settings.jobs, cache, settings.engine_options())
         )
         voices = narrator.resolve_voices(settings.requested_voices())
-        staging = stack.enter_context(Staging())
+        staging = stack.enter_context(
+            Staging(
+                # Named: the episode replaces what is there; its sidecars only files of ours.
+                check=lambda: check(
+                    destination, files[1:] if named else files, article=None if named else article
+                )
+            )
+        )
         audio = staging.path_for(destination)  # staged first, renamed into place last
         # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
         encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
@@ -300,7 +359,9 @@ def produce(
             pauses=settings.pauses,
         )
         details = _details(plan, settings, voices) | {
+            "article_id": article,
             "audio": destination.name,
+            "sidecars": [path.name for path in files[1:]],
             "loudness": {
                 "target_lufs": settings.loudness,
                 "integrated_lufs": loudness.integrated_lufs,
@@ -330,11 +391,16 @@ def produce(
         staging.write_text(
             sidecar(destination, ".md"),
             render_notes(
-                plan.article, chapters, show=settings.show, duration_ms=mixdown.duration_ms
+                public_article(plan.article),
+                chapters,
+                show=settings.show,
+                duration_ms=mixdown.duration_ms,
             ),
         )
         if settings.cover is None:
             staging.write_bytes(sidecar(destination, ".png"), cover.data)
+        elif _ours(destination, sidecar(destination, ".png")):
+            staging.remove(sidecar(destination, ".png"))  # a generated cover, now not used
         cover_name = sidecar(destination, ".png").name if settings.cover is None else None
         staging.write_text(sidecar(destination, ".html"), episode_page(manifest, cover=cover_name))
         staging.write_json(sidecar(destination, ".json"), manifest)
@@ -383,6 +449,10 @@ def _render(
     return mixer.mixdown(), loudness
 
 
+def _ours(episode: Path, path: Path) -> bool:
+    return path.exists() and in_the_way(episode, [path], article=None) is None
+
+
 def _prune(cache: ClipCache) -> None:
     with contextlib.suppress(OSError):
         cache.prune()
@@ -414,8 +484,9 @@ def _verify_duration(audio: Path, expected_ms: int) -> None:
 
 
 def _tags(plan: Plan, settings: Settings) -> Tags:
-    page = plan.article.page
-    source = "standard input" if plan.article.source == STDIN else Path(plan.article.source).name
+    article = public_article(plan.article)
+    page = article.page
+    source = "standard input" if article.source == STDIN else article.source
     if page and page.url:
         source = page.url
     return Tags(
@@ -428,9 +499,10 @@ def _tags(plan: Plan, settings: Settings) -> Tags:
 
 
 def _details(plan: Plan, settings: Settings, voices: Mapping[Role, str | None]) -> dict[str, Any]:
+    article = public_article(plan.article)
     return {
-        "source": plan.article.source,
-        "page": dataclasses.asdict(plan.article.page) if plan.article.page else None,
+        "source": article.source,
+        "page": dataclasses.asdict(article.page) if article.page else None,
         "show": settings.show,
         "engine": settings.engine,
         "voice": voices.get("narrator"),
