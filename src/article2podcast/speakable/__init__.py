@@ -29,6 +29,9 @@ _DECORATIVE = re.compile(
 # are left out (the words between them are read) and the brackets dropped.
 _MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|<!--.*?-->|\[\[|\]\]")
 _ANGLE = re.compile(r"[<>]")
+# The last word on commands, applied to everything the engine is given, whatever its source:
+# pieces that are harmless apart can make a command together ("[" and "[x]").
+_COMMAND = re.compile(rf"[<>]|\[\[|\]\]|{_CONTROL.pattern}")
 # A "word" longer than any real one (hashes, base64, keyboard mashing): an engine would spell
 # it for minutes. Links and e-mail addresses have been made speakable before this applies.
 _OVERLONG = re.compile(r"\S{61,}")
@@ -66,27 +69,40 @@ def speak(
     sheltered: list[str] = []
 
     def shelter(written: str, said: str) -> str:
+        # A lexicon is input too: its said form is cleaned as the article's text is.
+        said = " ".join(_ANGLE.sub(" ", _clean(said, [])).split())
         changes.append(Change(written, said, "lexicon"))
         sheltered.append(said)
         return chr(_SHELTER_BASE + len(sheltered) - 1)
 
     original = text
-    text = unicodedata.normalize("NFC", text).translate(_SMART)
-    text = _CONTROL.sub(" ", text)
-    text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
-    text = _MARKUP_TAG.sub(_dropped("markup", changes), text)
+    text = _clean(text, changes)
     text = lexicon.apply(text, shelter)
     for rule in RULES_BY_LANGUAGE.get(language, english.RULES):
         text = rule.pattern.sub(_replacer(rule, changes), text)
     text = _ANGLE.sub(" ", text)
     text = _OVERLONG.sub(_dropped("not a word", changes), text)
     text = _SHELTERED.sub(lambda match: sheltered[ord(match.group()) - _SHELTER_BASE], text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
-    text = re.sub(r",(\s*,)+", ",", text).strip(" ,")
+    text = _tidy(text)
     dropped = any(change.said == "" and change.rule in _DROPS for change in changes)
     if not has_words(text) and has_words(original) and not dropped:
-        return " ".join(_CONTROL.sub(" ", original).split()), changes
+        return _tidy(original), changes
     return text, changes
+
+
+def _clean(text: str, changes: list[Change]) -> str:
+    """`text` without control characters, pictographs and markup (recorded in `changes`)."""
+    text = unicodedata.normalize("NFC", text).translate(_SMART)
+    text = _CONTROL.sub(" ", text)
+    text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
+    return _MARKUP_TAG.sub(_dropped("markup", changes), text)
+
+
+def _tidy(text: str) -> str:
+    """`text` with nothing an engine would obey, its spaces collapsed, no stray commas."""
+    text = " ".join(_COMMAND.sub(" ", text).split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return re.sub(r",(\s*,)+", ",", text).strip(" ,")
 
 
 def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str]], str]:
@@ -107,6 +123,11 @@ def _replacer(rule: english.Rule, changes: list[Change]) -> Callable[[re.Match[s
         return said
 
     return replace
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in `text` (which an engine or a file format would obey)."""
+    return _CONTROL.findall(text)
 
 
 def has_words(text: str) -> bool:
