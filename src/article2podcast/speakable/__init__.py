@@ -27,7 +27,7 @@ _DECORATIVE = re.compile(
 # What speech engines take as commands when it reaches them: markup tags (SAPI5 reads XML,
 # others SSML) and espeak-ng's [[phoneme]] brackets. An article's text is read as text: tags
 # are left out (the words between them are read) and the brackets dropped.
-_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|<!--.*?-->|\[\[|\]\]")
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|\[\[|\]\]")
 _ANGLE = re.compile(r"[<>]")
 # The last word on commands, applied to everything the engine is given, whatever its source:
 # pieces that are harmless apart can make a command together ("[" and "[x]").
@@ -70,7 +70,7 @@ def speak(
 
     def shelter(written: str, said: str) -> str:
         # A lexicon is input too: its said form is cleaned as the article's text is.
-        said = " ".join(_ANGLE.sub(" ", _clean(said, [])).split())
+        said = " ".join(_ANGLE.sub(" ", _clean(said, [])).split())  # no "<" nor ">" left
         changes.append(Change(written, said, "lexicon"))
         sheltered.append(said)
         return chr(_SHELTER_BASE + len(sheltered) - 1)
@@ -91,11 +91,25 @@ def speak(
 
 
 def _clean(text: str, changes: list[Change]) -> str:
-    """`text` without control characters, pictographs and markup (recorded in `changes`)."""
+    """`text` without control characters, pictographs and markup (recorded in `changes`),
+    its spaces collapsed (a rule scanning a run of spaces from each of them is quadratic)."""
     text = unicodedata.normalize("NFC", text).translate(_SMART)
     text = _CONTROL.sub(" ", text)
     text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
-    return _MARKUP_TAG.sub(_dropped("markup", changes), text)
+    text = _without_comments(text, _dropped("markup", changes))
+    return " ".join(_MARKUP_TAG.sub(_dropped("markup", changes), text).split())
+
+
+def _without_comments(text: str, drop: Callable[[str], str]) -> str:
+    """`text` without its <!-- comments -->. Not a regular expression: that would search for
+    the end again from every "<!--" of a text that has none."""
+    pieces: list[str] = []
+    done = 0
+    while (start := text.find("<!--", done)) != -1 and (end := text.find("-->", start + 4)) != -1:
+        pieces += [text[done:start], drop(text[start : end + 3])]
+        done = end + 3
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _tidy(text: str) -> str:
@@ -105,9 +119,9 @@ def _tidy(text: str) -> str:
     return re.sub(r",(\s*,)+", ",", text).strip(" ,")
 
 
-def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str]], str]:
-    def drop(match: re.Match[str]) -> str:
-        written = match.group()
+def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str] | str], str]:
+    def drop(match: re.Match[str] | str) -> str:
+        written = match if isinstance(match, str) else match.group()
         shown = written if len(written) <= 40 else f"{written[:30]}… ({len(written)} characters)"
         changes.append(Change(shown, "", why))
         return " "

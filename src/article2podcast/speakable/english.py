@@ -21,6 +21,9 @@ from . import roman
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SIGN = r"(?P<sign>(?<![\w.])[-−])?"
+# An amount starts where a run of digits does: a pattern free to start inside one would try
+# every place in a 4,000-digit run, each time to its end (16 million steps).
+_RUN_START = r"(?<!\d)"
 _LARGEST_NAMED = 10**21  # sextillion: beyond it, numbers are read digit by digit
 _LONGEST_NAMED = 30
 # Beyond this many digits a number is not read out at all, only its length: a thousand digits
@@ -126,10 +129,18 @@ def words(number: str | int | Decimal, to: str = "cardinal") -> str:
     magnitude = abs(Decimal(number))
     if magnitude >= _LARGEST_NAMED or (to == "cardinal" and len(str(number)) > _LONGEST_NAMED):
         return _digit_by_digit(str(number))  # no one says a 30-digit number by its name
+    return _named(str(number), to)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(number: str, to: str) -> str:
+    # Cached by the written form ("5.0" is not "5"): num2words takes a tenth of a millisecond,
+    # and articles repeat their numbers.
+    value = Decimal(number) if "." in number or "E" in number else int(number)
     try:
-        text: str = num2words(number, lang="en", to=to)
+        text: str = num2words(value, lang="en", to=to)
     except (OverflowError, ValueError, ArithmeticError):
-        return _digit_by_digit(str(number))
+        return _digit_by_digit(number)
     # American reading, like the voices' default accent: "one hundred forty", not "... and ...".
     return text.replace(",", "").replace(" and ", " ")
 
@@ -404,7 +415,9 @@ def _comparison(match: re.Match[str]) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("email", _compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
+    # Bounded as addresses are (64 characters before the @, 63 per label), so that a long run
+    # of word characters and dots is not scanned again from each of its words.
+    Rule("email", _compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"), _email),
     Rule("link", _compile(r"\b(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]]"), _site),
     Rule("hashtag", _compile(r"(?<![\w&])#([A-Za-z]\w*)"), lambda m: f"hashtag {m.group(1)}"),
     Rule("mention", _compile(r"(?<![\w.])@([A-Za-z_]\w*)"), lambda m: f"at {m.group(1)}"),
@@ -420,14 +433,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "percent",
         _compile(
-            rf"{_SIGN}(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})\s?(?:%+|per ?cent\b)"
+            rf"{_SIGN}{_RUN_START}(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})"
+            r"\s?(?:%+|per ?cent\b)"
         ),
         _percent,
     ),
     Rule(
         "unit",
         _compile(
-            rf"{_SIGN}(?P<amount>{_NUMBER})\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
+            rf"{_SIGN}{_RUN_START}(?P<amount>{_NUMBER})"
+            r"\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
             r"(?![A-Za-z])"
         ),
         _unit,
