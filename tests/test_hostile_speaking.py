@@ -24,7 +24,6 @@ from article2podcast.scripting import script_article
 from article2podcast.settings import Settings
 from article2podcast.speakable import english, speak, speakable
 from article2podcast.speakable.lexicon import Lexicon
-
 from conftest import SHORT_ARTICLE
 
 READINGS = {
