@@ -1,6 +1,7 @@
 """Speakable text: what the engine is given, derived from what the article says.
 
-Pure. The lexicon first (its said forms are then left alone), then the language's rules in
+Pure. The lexicon first (its said forms, cleaned as the article is, are then left alone), then
+the language's rules in
 order (numbers, money, units, dates, times, abbreviations, acronyms, Roman numerals,
 symbols), then clean-up: control characters (which espeak-ng obeys as commands) and
 pictographs removed, dashes and ellipses made pauses, whitespace collapsed. Every change is

@@ -4,8 +4,9 @@ A lexicon is a TOML file of `written = "said"` pairs, such as `Teigen = "TY-gin"
 `"Chrissy Teigen" = "KRIS-ee TY-gin"`. Whole words and phrases only. A key written all in
 lower case matches any capitalisation ("nato" matches "NATO" and "Nato"); a key with a capital
 letter matches only as written. Longer keys win over shorter ones. The said form is passed to
-the engine untouched by the other rules: respellings with capitals and hyphens read well in
-espeak-ng ("TY-gin" is [t'aIdZ'In]).
+the engine untouched by the other rules (only cleaned of markup and control characters, as the
+article is): respellings with capitals and hyphens read well in espeak-ng ("TY-gin" is
+[t'aIdZ'In]).
 """
 
 from __future__ import annotations
