@@ -1,12 +1,11 @@
 """Speakable text: what the engine is given, derived from what the article says.
 
 Pure. The lexicon first (its said forms, cleaned as the article is, are then left alone), then
-the language's rules in
-order (numbers, money, units, dates, times, abbreviations, acronyms, Roman numerals,
-symbols), then clean-up: control characters (which espeak-ng obeys as commands) and
-pictographs removed, dashes and ellipses made pauses, whitespace collapsed. Every change is
-recorded, for `article2podcast check`. Another language adds a module of rules beside
-`english`.
+the language's rules in order (numbers, money, units, dates, times, abbreviations, acronyms,
+Roman numerals, symbols), then clean-up: control characters (which espeak-ng obeys as
+commands) and pictographs removed, dashes and ellipses made pauses, whitespace collapsed.
+Every change is recorded, for `article2podcast check`. Another language adds a module of
+rules beside `english`.
 """
 
 from __future__ import annotations
