@@ -8,10 +8,12 @@ from pathlib import Path
 
 from .clipcache import DEFAULT_MAX_BYTES, default_cache_dir
 from .engines import DEFAULT_ENGINE
+from .errors import InputError
 from .loudness import PODCAST_TARGET_LUFS
 from .model import Role
 from .pacing import Pauses
 from .scripting import DEFAULT_SHOW, MAX_UTTERANCE_CHARS
+from .speakable import control_characters, has_words
 
 # Chosen by measurement (scripts/rate_study.py; README "Speaking rate"): 160 words per minute
 # comes out at about 153 actual wpm, a natural podcast pace, with a recogniser's word error
@@ -57,6 +59,9 @@ class Settings:
     piper_voice: Path | None = None
     """A Piper voice file (.onnx, its .onnx.json beside it) instead of the bundled one."""
 
+    def __post_init__(self) -> None:
+        _check_show(self.show)
+
     def engine_options(self) -> dict[str, str]:
         """What the engine is told besides its name."""
         return {"model": str(self.piper_voice)} if self.piper_voice is not None else {}
@@ -64,3 +69,19 @@ class Settings:
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""
         return {"narrator": self.voice, "quote": self.quote_voice, "host": self.host_voice}
+
+
+def _check_show(show: str) -> None:
+    """The show's name is said in every intro ("This is ...") and written into every tag and
+    feed: one with nothing to say, or with characters a file format cannot hold, is refused."""
+    controls = control_characters(show)
+    if controls:
+        raise InputError(
+            f"the show name (--show) contains a control character (U+{ord(controls[0]):04X}); "
+            "give it in plain text on one line"
+        )
+    if not has_words(show):
+        raise InputError(
+            f"the show name (--show) {show[:40]!r} has nothing to say (no letter or digit); "
+            'give it a name, e.g. --show "Morning Reads"'
+        )

@@ -1,11 +1,11 @@
 """Speakable text: what the engine is given, derived from what the article says.
 
-Pure. The lexicon first (its said forms are then left alone), then the language's rules in
-order (numbers, money, units, dates, times, abbreviations, acronyms, Roman numerals,
-symbols), then clean-up: control characters (which espeak-ng obeys as commands) and
-pictographs removed, dashes and ellipses made pauses, whitespace collapsed. Every change is
-recorded, for `article2podcast check`. Another language adds a module of rules beside
-`english`.
+Pure. The lexicon first (its said forms, cleaned as the article is, are then left alone), then
+the language's rules in order (numbers, money, units, dates, times, abbreviations, acronyms,
+Roman numerals, symbols), then clean-up: control characters (which espeak-ng obeys as
+commands) and pictographs removed, dashes and ellipses made pauses, whitespace collapsed.
+Every change is recorded, for `article2podcast check`. Another language adds a module of
+rules beside `english`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ _DECORATIVE = re.compile(
 # What speech engines take as commands when it reaches them: markup tags (SAPI5 reads XML,
 # others SSML) and espeak-ng's [[phoneme]] brackets. An article's text is read as text: tags
 # are left out (the words between them are read) and the brackets dropped.
-_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|<!--.*?-->|\[\[|\]\]")
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|\[\[|\]\]")
 _ANGLE = re.compile(r"[<>]")
+# The last word on commands, applied to everything the engine is given, whatever its source:
+# pieces that are harmless apart can make a command together ("[" and "[x]").
+_COMMAND = re.compile(rf"[<>]|\[\[|\]\]|{_CONTROL.pattern}")
 # A "word" longer than any real one (hashes, base64, keyboard mashing): an engine would spell
 # it for minutes. Links and e-mail addresses have been made speakable before this applies.
 _OVERLONG = re.compile(r"\S{61,}")
@@ -66,32 +69,59 @@ def speak(
     sheltered: list[str] = []
 
     def shelter(written: str, said: str) -> str:
+        # A lexicon is input too: its said form is cleaned as the article's text is.
+        said = " ".join(_ANGLE.sub(" ", _clean(said, [])).split())  # no "<" nor ">" left
         changes.append(Change(written, said, "lexicon"))
         sheltered.append(said)
         return chr(_SHELTER_BASE + len(sheltered) - 1)
 
     original = text
-    text = unicodedata.normalize("NFC", text).translate(_SMART)
-    text = _CONTROL.sub(" ", text)
-    text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
-    text = _MARKUP_TAG.sub(_dropped("markup", changes), text)
+    text = _clean(text, changes)
     text = lexicon.apply(text, shelter)
     for rule in RULES_BY_LANGUAGE.get(language, english.RULES):
         text = rule.pattern.sub(_replacer(rule, changes), text)
     text = _ANGLE.sub(" ", text)
     text = _OVERLONG.sub(_dropped("not a word", changes), text)
     text = _SHELTERED.sub(lambda match: sheltered[ord(match.group()) - _SHELTER_BASE], text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
-    text = re.sub(r",(\s*,)+", ",", text).strip(" ,")
+    text = _tidy(text)
     dropped = any(change.said == "" and change.rule in _DROPS for change in changes)
     if not has_words(text) and has_words(original) and not dropped:
-        return " ".join(_CONTROL.sub(" ", original).split()), changes
+        return _tidy(original), changes
     return text, changes
 
 
-def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str]], str]:
-    def drop(match: re.Match[str]) -> str:
-        written = match.group()
+def _clean(text: str, changes: list[Change]) -> str:
+    """`text` without control characters, pictographs and markup (recorded in `changes`),
+    its spaces collapsed (a rule scanning a run of spaces from each of them is quadratic)."""
+    text = unicodedata.normalize("NFC", text).translate(_SMART)
+    text = _CONTROL.sub(" ", text)
+    text = _DECORATIVE.sub("", _SHELTERED.sub("", text))  # private-use: nothing to say
+    text = _without_comments(text, _dropped("markup", changes))
+    return " ".join(_MARKUP_TAG.sub(_dropped("markup", changes), text).split())
+
+
+def _without_comments(text: str, drop: Callable[[str], str]) -> str:
+    """`text` without its <!-- comments -->. Not a regular expression: that would search for
+    the end again from every "<!--" of a text that has none."""
+    pieces: list[str] = []
+    done = 0
+    while (start := text.find("<!--", done)) != -1 and (end := text.find("-->", start + 4)) != -1:
+        pieces += [text[done:start], drop(text[start : end + 3])]
+        done = end + 3
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _tidy(text: str) -> str:
+    """`text` with nothing an engine would obey, its spaces collapsed, no stray commas."""
+    text = " ".join(_COMMAND.sub(" ", text).split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return re.sub(r",(\s*,)+", ",", text).strip(" ,")
+
+
+def _dropped(why: str, changes: list[Change]) -> Callable[[re.Match[str] | str], str]:
+    def drop(match: re.Match[str] | str) -> str:
+        written = match if isinstance(match, str) else match.group()
         shown = written if len(written) <= 40 else f"{written[:30]}… ({len(written)} characters)"
         changes.append(Change(shown, "", why))
         return " "
@@ -107,6 +137,11 @@ def _replacer(rule: english.Rule, changes: list[Change]) -> Callable[[re.Match[s
         return said
 
     return replace
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in `text` (which an engine or a file format would obey)."""
+    return _CONTROL.findall(text)
 
 
 def has_words(text: str) -> bool:

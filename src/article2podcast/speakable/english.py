@@ -8,6 +8,8 @@ matches again. Numbers become words with num2words.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,10 +17,21 @@ from decimal import Decimal, InvalidOperation
 
 from num2words import num2words
 
+from . import roman
+
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SIGN = r"(?P<sign>(?<![\w.])[-−])?"
+# An amount starts where a run of digits does: a pattern free to start inside one would try
+# every place in a 4,000-digit run, each time to its end (16 million steps).
+_RUN_START = r"(?<!\d)"
 _LARGEST_NAMED = 10**21  # sextillion: beyond it, numbers are read digit by digit
 _LONGEST_NAMED = 30
+# Beyond this many digits a number is not read out at all, only its length: a thousand digits
+# are six minutes of "nine nine nine", and Python makes no int of more than 4,300 digits.
+_LONGEST_READ = 1000
+# How far a rule looks for the word before or after its match: further than any cue word is
+# long, and bounded, so that a paragraph of many matches costs time linear in its length.
+_NEIGHBOURHOOD = 40
 _YEAR = r"1[1-9]\d\d|20\d\d"
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -81,8 +94,6 @@ _ROMAN_AS_NUMBER = (
     r"(?:War|Chapter|Part|Volume|Vol\.|Act|Book|Phase|Bowl|Title|Article|Type|Class|Level"
     r"|Stage|Round|Apollo|Section|Episode|Season|Grade)"
 )
-_ROMAN = r"X{0,3}(?:IX|IV|V?I{0,3})"
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 # A four-digit number is a year unless a count cue comes before it or a counted noun after.
 _COUNT_CUES = frozenset(
     "about around nearly almost over some than exactly approximately roughly more fewer "
@@ -111,16 +122,32 @@ class Rule:
 def words(number: str | int | Decimal, to: str = "cardinal") -> str:
     """`number` in words ("37,000" -> "thirty-seven thousand")."""
     if isinstance(number, str):
+        digits = sum(c.isdigit() for c in number)
+        if digits > _LONGEST_READ:
+            return _long_number(digits)
         number = _decimal(number)
     magnitude = abs(Decimal(number))
     if magnitude >= _LARGEST_NAMED or (to == "cardinal" and len(str(number)) > _LONGEST_NAMED):
         return _digit_by_digit(str(number))  # no one says a 30-digit number by its name
+    return _named(str(number), to)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(number: str, to: str) -> str:
+    # Cached by the written form ("5.0" is not "5"): num2words takes a tenth of a millisecond,
+    # and articles repeat their numbers.
+    value = Decimal(number) if "." in number or "E" in number else int(number)
     try:
-        text: str = num2words(number, lang="en", to=to)
+        text: str = num2words(value, lang="en", to=to)
     except (OverflowError, ValueError, ArithmeticError):
-        return _digit_by_digit(str(number))
+        return _digit_by_digit(number)
     # American reading, like the voices' default accent: "one hundred forty", not "... and ...".
     return text.replace(",", "").replace(" and ", " ")
+
+
+def _long_number(digits: int) -> str:
+    length = words(digits)
+    return f"{'an' if length.startswith('e') else 'a'} {length}-digit number"  # "an eight..."
 
 
 def _digit_by_digit(number: str) -> str:
@@ -156,17 +183,18 @@ def _money(match: re.Match[str]) -> str:
     one, many, cent, cents = CURRENCIES[symbol]
     sign = "minus " if match.group("sign") else ""
     scale = _SCALES.get(suffix, "") or scale_word.lower()
-    value = _decimal(amount)
     if scale:
-        return f"{sign}{words(value)} {scale} {many}"
+        return f"{sign}{words(amount)} {scale} {many}"
     whole, _, fraction = amount.replace(",", "").partition(".")
+    if len(whole) + len(fraction) > _LONGEST_READ:
+        return f"{sign}{_long_number(len(whole) + len(fraction))} of {many}"
     whole_value = int(whole or 0)
     spoken = f"{words(whole_value)} {one if whole_value == 1 else many}"
     if len(fraction) == 2 and int(fraction):
         change = f"{words(int(fraction))} {cent if int(fraction) == 1 else cents}"
         spoken = change if whole_value == 0 else f"{spoken} {change}"  # $0.99: cents alone
     elif fraction and not (len(fraction) == 2 and not int(fraction)):
-        spoken = f"{words(value)} {many}"
+        spoken = f"{words(amount)} {many}"
     return sign + spoken
 
 
@@ -217,9 +245,13 @@ def _named_date(match: re.Match[str]) -> str:
 def _numeric_date(match: re.Match[str]) -> str:
     first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
     month, day = (second, first) if first > 12 else (first, second)  # 15/09 is day first
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group()
     full_year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    try:
+        datetime.date(full_year, month, day)
+    except ValueError:
+        # Not a date that exists ("31/02/2024"): read what is written, not a made-up date.
+        said_year = year(full_year) if len(year_text) == 4 else words(year_text)
+        return f"{words(first)} slash {words(second)} slash {said_year}"
     return f"{MONTHS[month - 1]} {words(day, 'ordinal')}, {year(full_year)}"
 
 
@@ -236,12 +268,30 @@ def _decade(match: re.Match[str]) -> str:
     return _plural(year(int(match.group("century") + "0")))
 
 
+def _word_before(match: re.Match[str]) -> str:
+    text, start = match.string, max(0, match.start() - _NEIGHBOURHOOD)
+    before = text[start : match.start()].split()
+    if not before or (len(before) == 1 and _cut(text, start)):
+        return ""  # a word longer than the neighbourhood is no cue
+    return before[-1]
+
+
+def _word_after(match: re.Match[str]) -> str:
+    text, end = match.string, match.end() + _NEIGHBOURHOOD
+    after = text[match.end() : end].split()
+    if not after or (len(after) == 1 and _cut(text, end)):
+        return ""
+    return after[0]
+
+
+def _cut(text: str, index: int) -> bool:
+    """Whether `index` falls inside a word of `text`."""
+    return 0 < index < len(text) and not (text[index - 1].isspace() or text[index].isspace())
+
+
 def _year_or_count(match: re.Match[str]) -> str:
-    text = match.string
-    before = text[: match.start()].split()
-    after = text[match.end() :].split()
-    previous = before[-1].lower().strip(",;:(") if before else ""
-    following = after[0].strip(".,;:!?\"')") if after else ""
+    previous = _word_before(match).lower().strip(",;:(")
+    following = _word_after(match).strip(".,;:!?\"')")
     value = int(match.group())
     if previous in _YEAR_CUES:
         return year(value)
@@ -284,12 +334,16 @@ def _number(match: re.Match[str]) -> str:
 
 
 def _ordinal(match: re.Match[str]) -> str:
-    return words(int(match.group(1).replace(",", "")), "ordinal")
+    return words(match.group(1), "ordinal")
+
+
+_REST_IS_BLANK = re.compile(r"\s*\Z")
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
 
 
 def _sentence_end(match: re.Match[str]) -> str:
     """The full stop an abbreviation's own stop stood for, at the end of the text."""
-    return "." if not match.string[match.end() :].strip() else ""
+    return "." if _REST_IS_BLANK.match(match.string, match.end()) else ""
 
 
 def _abbreviation(match: re.Match[str]) -> str:
@@ -297,43 +351,49 @@ def _abbreviation(match: re.Match[str]) -> str:
 
 
 def _saint_or_street(match: re.Match[str]) -> str:
-    following = match.string[match.end() :].lstrip()
-    return "Saint" if following[:1].isupper() else "Street" + _sentence_end(match)
+    following = _NEXT_CHARACTER.match(match.string, match.end())
+    if following is not None and following.group(1).isupper():
+        return "Saint"
+    return "Street" + _sentence_end(match)
 
 
 def _initialism(match: re.Match[str]) -> str:
     return " ".join(match.group().replace(".", ""))
 
 
+@functools.lru_cache(maxsize=4)
+def _shouted(text: str) -> bool:
+    # Cached: asked once per acronym, and a paragraph of acronyms must not cost n squared.
+    return text.upper() == text
+
+
 def _acronym(match: re.Match[str]) -> str:
     word, plural = match.group("letters"), match.group("plural") or ""
-    if match.string.upper() == match.string:
+    if _shouted(match.string):
         return match.group()  # a sentence in capitals is shouting, not acronyms
     if word in WORD_ACRONYMS:
         return word.capitalize() + plural
+    if word in roman.WORDS:
+        return word.lower() + plural  # "MIX", "LIVID": words in capitals, not initials
     return " ".join(word) + (" s" if plural else "")
 
 
-def _roman_value(numeral: str) -> int:
-    total = 0
-    for index, letter in enumerate(numeral):
-        value = _ROMAN_VALUES[letter]
-        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
-        total += -value if value < following else value
-    return total
-
-
 def _roman_number(match: re.Match[str]) -> str:
-    return f"{match.group('before')} {words(_roman_value(match.group('numeral')))}"
+    numeral = match.group("numeral")
+    if not roman.is_numeral(numeral) or numeral in ("L", "C", "D", "M"):
+        return match.group()  # "Part MIX", "Part D", "Class C": words and letters
+    return f"{match.group('before')} {words(roman.value(numeral))}"
 
 
 def _regnal(match: re.Match[str]) -> str:
     name, numeral = match.group("name"), match.group("numeral")
+    if not roman.is_numeral(numeral) or numeral in ("I", "L", "C", "D", "M"):
+        return match.group()  # "Mary I said", "Charles M. Schulz"
     if name in RULERS:
-        return f"{name} the {words(_roman_value(numeral), 'ordinal')}"
-    if len(numeral) > 1:
-        return f"{name} {words(_roman_value(numeral))}"  # "Rocky II", "Apollo XI"
-    return match.group()  # "Malcolm X", "Generation X"
+        return f"{name} the {words(roman.value(numeral), 'ordinal')}"
+    if len(numeral) > 1 and not numeral.strip("IVX"):
+        return f"{name} {words(roman.value(numeral))}"  # "Rocky II", "Apollo XI"
+    return match.group()  # "Malcolm X", "Generation X", "Washington DC", "Baltimore MD"
 
 
 def _site(match: re.Match[str]) -> str:
@@ -355,7 +415,9 @@ def _comparison(match: re.Match[str]) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("email", _compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
+    # Bounded as addresses are (64 characters before the @, 63 per label), so that a long run
+    # of word characters and dots is not scanned again from each of its words.
+    Rule("email", _compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"), _email),
     Rule("link", _compile(r"\b(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]]"), _site),
     Rule("hashtag", _compile(r"(?<![\w&])#([A-Za-z]\w*)"), lambda m: f"hashtag {m.group(1)}"),
     Rule("mention", _compile(r"(?<![\w.])@([A-Za-z_]\w*)"), lambda m: f"at {m.group(1)}"),
@@ -371,14 +433,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "percent",
         _compile(
-            rf"{_SIGN}(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})\s?(?:%+|per ?cent\b)"
+            rf"{_SIGN}{_RUN_START}(?:(?P<low>{_NUMBER})\s?[-–]\s?)?(?P<high>{_NUMBER})"
+            r"\s?(?:%+|per ?cent\b)"
         ),
         _percent,
     ),
     Rule(
         "unit",
         _compile(
-            rf"{_SIGN}(?P<amount>{_NUMBER})\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
+            rf"{_SIGN}{_RUN_START}(?P<amount>{_NUMBER})"
+            r"\s?(?P<unit>km/h|kph|mph|km|kg|lbs|lb|cm|mm|ft|°C|°F|°)"
             r"(?![A-Za-z])"
         ),
         _unit,
@@ -419,7 +483,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "version",
         _compile(r"\b\d+(?:\.\d+){2,}\b"),
-        lambda m: " point ".join(words(int(part)) for part in m.group().split(".")),
+        lambda m: " point ".join(words(part) for part in m.group().split(".")),
     ),
     Rule("ordinal", _compile(r"(?<![\d,])\b(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"), _ordinal),
     Rule("fraction", _compile(r"(?<![\d/])\b(\d)/(\d{1,2})\b(?![\d/])"), _fraction),
@@ -451,14 +515,14 @@ RULES: tuple[Rule, ...] = (
     Rule("initialism", _compile(r"\b(?:[A-Z]\.){2,}(?!\w)"), _initialism),
     Rule(
         "Roman numeral",
-        _compile(rf"\b(?P<before>{_ROMAN_AS_NUMBER})\s+(?P<numeral>{_ROMAN})\b(?<=[IVX])"),
+        _compile(rf"\b(?P<before>{_ROMAN_AS_NUMBER})\s+(?P<numeral>[IVXLCDM]+)\b"),
         _roman_number,
     ),
     Rule(
         "Roman numeral",
         _compile(
             r"\b(?P<name>(?!(?:The|A|An|In|On|At|By|Of|To)\b)[A-Z][a-z]+)\s+"
-            rf"(?P<numeral>(?=[IVX]{{2}}|[VX]\b){_ROMAN})\b(?<=[IVX])"
+            r"(?P<numeral>[IVXLCDM]+)\b"
         ),
         _regnal,
     ),
