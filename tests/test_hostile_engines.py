@@ -303,3 +303,17 @@ def test_a_failing_set_up_step_shows_the_end_of_its_log_and_where_the_log_is(
     assert "apt-get install line 100" in done.stderr and "line 80\n" not in done.stderr
     assert f"the whole output is in {env['A2P_LOG']}" in done.stderr
     assert len(done.stderr.splitlines()) <= 25
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
+    """`article2podcast --plan | head` must not end in "internal error: BrokenPipeError"."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "article2podcast", "--sample", "--plan", "--engine", "fake"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, stderr
+    assert stderr == ""

@@ -456,3 +456,20 @@ def test_a_full_temporary_folder_is_named_with_the_fix(short_article, tmp_path) 
         "TMPDIR to a folder with room (nothing was written)\n"
     )
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same file", "another file"])
+def test_an_episode_from_before_article_ids_is_replaced_only_by_its_own_article(
+    run_cli, short_article, tmp_path, same
+) -> None:
+    """Manifests made before `article_id` named their file by its whole path: the same file
+    replaces its episode after an upgrade, a different one with the same headline does not."""
+    assert run_cli(short_article, *FAKE).returncode == 0
+    manifest_path = tmp_path / "audio" / f"{SLUG}.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["article_id"]
+    manifest["source"] = str(short_article.resolve() if same else tmp_path / "elsewhere.txt")
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert run_cli(short_article, *FAKE).returncode == 0
+    names = sorted(p.name for p in (tmp_path / "audio").glob("*.mp3"))
+    assert names == ([f"{SLUG}.mp3"] if same else [f"{SLUG}-2.mp3", f"{SLUG}.mp3"])

@@ -293,8 +293,9 @@ def _run(folder: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
         ("My\nShow", r"the show name \(--show\) contains a control character \(U\+000A\); .*"),
         ("Bell\x07", r"the show name \(--show\) contains a control character \(U\+0007\); .*"),
         ("\u202eworc", r"the show name \(--show\) contains a control character \(U\+202E\); .*"),
+        ("Sh\udcffow", r"the show name \(--show\) has bytes that are not UTF-8 text; .*"),
     ],
-    ids=["empty", "spaces", "punctuation", "newline", "bell", "bidi override"],
+    ids=["empty", "spaces", "punctuation", "newline", "bell", "bidi override", "not utf-8"],
 )
 def test_a_show_name_with_nothing_to_say_is_refused_in_one_line(
     tmp_path: Path, show: str, message: str

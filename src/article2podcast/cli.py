@@ -346,6 +346,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 traceback.print_exc()
             _say(f"{PROG}: interrupted; {INTERRUPTED[command]}")
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # Whoever read our output stopped early (`--plan | head`): nothing to report, and
+            # nothing more to write (Python would complain on flushing stdout at exit).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
         except Exception as exc:  # a bug: still one line, the traceback on request
             if os.environ.get("ARTICLE2PODCAST_DEBUG"):
                 raise

@@ -43,12 +43,30 @@ def article_id(article: Article) -> str:
     source = article.source
     if source == STDIN:
         text = "\n".join([article.title, *(block.text for block in article.blocks)])
-        identity = "text:" + text
-    elif source.lower().startswith(("http://", "https://")):
-        identity = "url:" + public_url(source)
-    else:
-        identity = "file:" + os.path.realpath(source)
+        return _hashed("text:" + text)
+    return _source_id(source)
+
+
+def _source_id(source: str) -> str:
+    if source.lower().startswith(("http://", "https://")):
+        return _hashed("url:" + public_url(source))
+    return _hashed("file:" + os.path.realpath(source))
+
+
+def _hashed(identity: str) -> str:
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _legacy_id(manifest: dict[str, object]) -> str | None:
+    """The article identity of a manifest written before `article_id` was recorded, from the
+    source it named then (a file by its whole path, or an address), so that upgrading does not
+    turn a user's episode into `<slug>-2`; standard input then had no identity: None."""
+    source = manifest.get("source")
+    if not isinstance(source, str) or source in ("", STDIN) or "\0" in source:
+        return None
+    if not source.lower().startswith(("http://", "https://")) and not os.path.isabs(source):
+        return None  # a bare file name (as manifests record now) says nothing about where
+    return _source_id(source)
 
 
 def episode_files(episode: Path, *, cover_generated: bool) -> list[Path]:
@@ -64,7 +82,8 @@ class _Owned:
     names: frozenset[str]
     """The names of the files we made there."""
     article: str | None
-    """The identity of their article (None: a manifest from before it was recorded)."""
+    """The identity of their article (None: unknown, as for standard input before it was
+    recorded)."""
 
 
 def _owned(episode: Path) -> _Owned:
@@ -82,7 +101,7 @@ def _owned(episode: Path) -> _Owned:
     article = manifest.get("article_id")
     return _Owned(
         frozenset({*names, audio, episode.stem + ".json"}),
-        article if isinstance(article, str) else None,
+        article if isinstance(article, str) else _legacy_id(manifest),
     )
 
 

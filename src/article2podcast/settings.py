@@ -74,6 +74,13 @@ class Settings:
 def _check_show(show: str) -> None:
     """The show's name is said in every intro ("This is ...") and written into every tag and
     feed: one with nothing to say, or with characters a file format cannot hold, is refused."""
+    if any("\ud800" <= c <= "\udfff" for c in show):
+        # Bytes that are not UTF-8 on the command line arrive as lone surrogates, which no
+        # file format can hold.
+        raise InputError(
+            "the show name (--show) has bytes that are not UTF-8 text; "
+            "type it again in your terminal's UTF-8 encoding"
+        )
     controls = control_characters(show)
     if controls:
         raise InputError(
