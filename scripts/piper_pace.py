@@ -14,9 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from article2podcast.engines.piper_engine import NATURAL_WPM, PiperEngine  # noqa: E402
-from article2podcast.mixing import trim  # noqa: E402
+from article2podcast.audio.mixing import trim  # noqa: E402
 from article2podcast.model import VoiceSettings  # noqa: E402
+from article2podcast.narration.engines.piper_engine import NATURAL_WPM, PiperEngine  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data"  # the sample articles, kept in the repository
 

@@ -14,8 +14,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from article2podcast.engines import create_engine  # noqa: E402
 from article2podcast.model import VoiceSettings  # noqa: E402
+from article2podcast.narration.engines import create_engine  # noqa: E402
 from article2podcast.settings import DEFAULT_RATE  # noqa: E402
 
 SENTENCES = [

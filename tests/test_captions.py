@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from article2podcast.captions import render_vtt, timestamp
+from article2podcast.episode.captions import render_vtt, timestamp
 from article2podcast.model import Timing
 
 

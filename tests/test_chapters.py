@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from article2podcast.chapters import Chapter, chapters_for, podcasting20
+from article2podcast.episode.chapters import Chapter, chapters_for, podcasting20
 from article2podcast.model import Script, Segment, Sentence, Timing
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from article2podcast.clipcache import ClipCache, clip_key
 from article2podcast.errors import InputError
 from article2podcast.model import Clip
+from article2podcast.narration.clipcache import ClipCache, clip_key
 
 
 def clip(n: int, frames: int = 2000) -> Clip:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from article2podcast import cover as cover_module
-from article2podcast.cover import (
+from article2podcast.episode import cover as cover_module
+from article2podcast.episode.cover import (
     MARGIN,
     PALETTE,
     TEXT,

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from article2podcast.errors import InputError
-from article2podcast.readers.decoding import decode
+from article2podcast.reading.decoding import decode
 
 TEXT = "Café “quoted” — it’s naïve.\nSecond line €10."
 

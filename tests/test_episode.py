@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from article2podcast.pacing import Pauses
+from article2podcast.scripting.pacing import Pauses
 from conftest import BUNDLED_SAMPLE, SHORT_ARTICLE, ffprobe, parse_vtt, silences
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from article2podcast.errors import InputError
-from article2podcast.fetching import fetch
+from article2podcast.reading.fetching import fetch
 from conftest import SAMPLES
 
 

@@ -19,12 +19,13 @@ import pytest
 from pydub import AudioSegment
 from pydub.generators import Sine
 
-from article2podcast import cli, narrating
-from article2podcast.clipcache import ClipCache, Entry
+from article2podcast import cli
 from article2podcast.model import Article, Block, Clip
-from article2podcast.narrating import Narrator, clip_problem
-from article2podcast.pacing import plan_utterances
-from article2podcast.scripting import script_article
+from article2podcast.narration import narrator as narrating
+from article2podcast.narration.clipcache import ClipCache, Entry
+from article2podcast.narration.narrator import Narrator, clip_problem
+from article2podcast.scripting.pacing import plan_utterances
+from article2podcast.scripting.segments import script_article
 from conftest import SHORT_ARTICLE
 
 FAKE = ("--engine", "fake")

@@ -20,18 +20,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import PngImagePlugin
 
-from article2podcast.captions import render_srt, render_vtt, srt_text
-from article2podcast.chapters import (
+from article2podcast.episode.captions import render_srt, render_vtt, srt_text
+from article2podcast.episode.chapters import (
     MAX_CHAPTERS,
     MAX_TITLE_BYTES,
     Chapter,
     chapters_for,
     short_title,
 )
-from article2podcast.cover import MAX_COVER_BYTES, read_cover
+from article2podcast.episode.cover import MAX_COVER_BYTES, read_cover
+from article2podcast.episode.notes import render_notes, text
 from article2podcast.errors import InputError
 from article2podcast.model import Article, Block, Page, Script, Segment, Sentence, Timing
-from article2podcast.notes import render_notes, text
 from conftest import parse_vtt
 
 FAKE = ("--engine", "fake")

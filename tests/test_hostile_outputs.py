@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from article2podcast.cover import make_cover
-from article2podcast.naming import SIDECARS, public_source, public_url
+from article2podcast.episode.cover import make_cover
+from article2podcast.episode.naming import SIDECARS, public_source, public_url
 from conftest import SHORT_ARTICLE
 from test_faults import tmpfs
 

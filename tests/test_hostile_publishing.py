@@ -25,9 +25,10 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 
-from article2podcast import cli, serving
-from article2podcast.pages import episode_page, index_page, is_our_index
-from article2podcast.serving import make_server
+from article2podcast import cli
+from article2podcast.episode.pages import episode_page, index_page, is_our_index
+from article2podcast.publishing import serving
+from article2podcast.publishing.serving import make_server
 from conftest import SHORT_ARTICLE
 
 FAKE = ("--engine", "fake")

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from article2podcast.errors import Article2PodcastError
-from article2podcast.fetching import fetch
-from article2podcast.readers.html import MAX_PAGE_ELEMENTS, parse_html
-from article2podcast.readers.markdown import parse_markdown
-from article2podcast.readers.plaintext import parse_plaintext
+from article2podcast.reading.fetching import fetch
+from article2podcast.reading.html import MAX_PAGE_ELEMENTS, parse_html
+from article2podcast.reading.markdown import parse_markdown
+from article2podcast.reading.plaintext import parse_plaintext
 
 WORDS = (
     "The library on Main Street stayed open until midnight on Friday, and the head librarian "

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from article2podcast.errors import InputError
 from article2podcast.model import Article, Block
-from article2podcast.scripting import script_article
+from article2podcast.scripting.segments import script_article
+from article2podcast.scripting.speakable import english, speak, speakable
+from article2podcast.scripting.speakable.lexicon import Lexicon
 from article2podcast.settings import Settings
-from article2podcast.speakable import english, speak, speakable
-from article2podcast.speakable.lexicon import Lexicon
 from conftest import SHORT_ARTICLE
 
 READINGS = {
@@ -183,7 +183,7 @@ def test_a_lexicon_is_indexed_once_however_many_sentences_use_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A 50,000-entry lexicon used to be compiled again for every sentence."""
-    from article2podcast.speakable import lexicon as lexicon_module
+    from article2podcast.scripting.speakable import lexicon as lexicon_module
 
     built: list[int] = []
     original = lexicon_module._Index.__init__

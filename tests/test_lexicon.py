@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from article2podcast.errors import InputError
-from article2podcast.speakable.lexicon import BUILTIN, Lexicon, default_lexicon, load_lexicon
+from article2podcast.scripting.speakable.lexicon import (
+    BUILTIN,
+    Lexicon,
+    default_lexicon,
+    load_lexicon,
+)
 
 
 def test_a_lexicon_is_written_equals_said(tmp_path: Path) -> None:

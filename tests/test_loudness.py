@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydub.generators import Sine
 
+from article2podcast.audio.loudness import clip_gain_db, next_gain, parse_ebur128_summary
 from article2podcast.errors import ExportError
-from article2podcast.loudness import clip_gain_db, next_gain, parse_ebur128_summary
 
 SUMMARY = """[Parsed_ebur128_0 @ 0x5] Summary:
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from article2podcast.model import Block
-from article2podcast.readers.markdown import parse_markdown
+from article2podcast.reading.markdown import parse_markdown
 
 DOC = """# The *Big* Story
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydub import AudioSegment
 from pydub.generators import Sine
 
-from article2podcast.mixing import KEEP_MS, Mixer, PcmFormat, mix, sentence_timings, trim
+from article2podcast.audio.mixing import KEEP_MS, Mixer, PcmFormat, mix, sentence_timings, trim
 from article2podcast.model import Clip, Script, Segment, Sentence, Timing, Utterance
 
 RATE = 22050

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pydub import AudioSegment
 
-from article2podcast.music import BED_LOOP_MS, DUCK_DB, RAMP_MS, bed, duck, sting
+from article2podcast.audio.music import BED_LOOP_MS, DUCK_DB, RAMP_MS, bed, duck, sting
 
 RATE = 22050
 

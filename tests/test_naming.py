@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from article2podcast.naming import SLUG_MAX_CHARS, default_episode_path, sidecar, slugify
+from article2podcast.episode.naming import SLUG_MAX_CHARS, default_episode_path, sidecar, slugify
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,18 @@ import pytest
 from pydub import AudioSegment
 from pydub.generators import Sine
 
-from article2podcast.clipcache import ClipCache
 from article2podcast.errors import NarrationError, UnknownVoiceError
 from article2podcast.model import Article, Block, Clip
-from article2podcast.narrating import (
+from article2podcast.narration.clipcache import ClipCache
+from article2podcast.narration.narrator import (
     EngineProcess,
     Narrator,
     clip_problem,
     list_voices,
     resolve_voices,
 )
-from article2podcast.pacing import plan_utterances
-from article2podcast.scripting import script_article
+from article2podcast.scripting.pacing import plan_utterances
+from article2podcast.scripting.segments import script_article
 
 ARTICLE = Article("Head", (Block("paragraph", "Alpha beta gamma. Delta epsilon."),))
 

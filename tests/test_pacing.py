@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from article2podcast.model import Article, Block
-from article2podcast.pacing import Pauses, plan_utterances
-from article2podcast.scripting import script_article
+from article2podcast.scripting.pacing import Pauses, plan_utterances
+from article2podcast.scripting.segments import script_article
 
 PAUSES = Pauses()
 

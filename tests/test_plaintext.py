@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from article2podcast.model import Block
-from article2podcast.readers.plaintext import parse_plaintext
+from article2podcast.reading.plaintext import parse_plaintext
 from conftest import BUNDLED_SAMPLE
 
 

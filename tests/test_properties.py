@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from article2podcast.errors import InputError
-from article2podcast.pacing import plan_utterances
-from article2podcast.readers import read_article
-from article2podcast.readers.decoding import decode
-from article2podcast.scripting import MAX_UTTERANCE_CHARS, script_article
-from article2podcast.speakable import has_words
+from article2podcast.reading import read_article
+from article2podcast.reading.decoding import decode
+from article2podcast.scripting.pacing import plan_utterances
+from article2podcast.scripting.segments import MAX_UTTERANCE_CHARS, script_article
+from article2podcast.scripting.speakable import has_words
 
 # Text as articles have it, and as they should not: markup, brackets, controls, RTL, emoji.
 pieces = st.sampled_from(

@@ -17,7 +17,7 @@ import feedparser
 import pytest
 from PIL import Image
 
-from article2podcast.serving import make_server
+from article2podcast.publishing.serving import make_server
 from conftest import SHORT_ARTICLE
 
 FAKE = ("--engine", "fake")

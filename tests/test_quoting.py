@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article2podcast.quoting import Run, split_quotes
+from article2podcast.scripting.quoting import Run, split_quotes
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from article2podcast.model import Article, Block
-from article2podcast.readers import parse
-from article2podcast.scripting import script_article
+from article2podcast.reading import parse
+from article2podcast.scripting.segments import script_article
 from conftest import BUNDLED_SAMPLE
 
 

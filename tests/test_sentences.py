@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article2podcast.sentences import split_long, split_sentences
+from article2podcast.scripting.sentences import split_long, split_sentences
 
 
 @pytest.mark.parametrize(

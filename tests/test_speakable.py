@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article2podcast.speakable import has_words, speak, speakable
-from article2podcast.speakable.lexicon import Lexicon
+from article2podcast.scripting.speakable import has_words, speak, speakable
+from article2podcast.scripting.speakable.lexicon import Lexicon
 
 CASES = {
     "numbers": [

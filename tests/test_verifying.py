@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from article2podcast.model import Timing, Utterance
-from article2podcast.pacing import Pauses
-from article2podcast.verifying import (
+from article2podcast.audio.verifying import (
     VerificationError,
     check_episode,
     longest_pause_ms,
     parse_silences,
 )
+from article2podcast.model import Timing, Utterance
+from article2podcast.scripting.pacing import Pauses
 
 UTTERANCES = [Utterance(0, i, "five words in each one", 400) for i in range(60)]
 TIMINGS = [Timing(i * 2000 + 400, i * 2000 + 2000) for i in range(60)]

@@ -24,19 +24,19 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .checking import check, render
-from .clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
-from .engines import DEFAULT_ENGINE, ENGINES
+from .audio.ffmpeg import FORMATS
+from .audio.loudness import PODCAST_TARGET_LUFS
+from .episode.naming import DEFAULT_FOLDER
 from .errors import Article2PodcastError, InputError
-from .exporting import FORMATS
-from .library import write_feed
-from .loudness import PODCAST_TARGET_LUFS
-from .naming import DEFAULT_FOLDER
-from .narrating import EngineFailure, EngineProcess, list_voices, resolve_voices
+from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
+from .narration.engines import DEFAULT_ENGINE, ENGINES
+from .narration.narrator import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .programs import stop_on_signals
-from .scripting import DEFAULT_SHOW
-from .serving import make_server
+from .publishing.library import write_feed
+from .publishing.serving import make_server
+from .scripting.checking import check, render
+from .scripting.segments import DEFAULT_SHOW
 from .settings import DEFAULT_RATE, Settings
 
 PROG = "article2podcast"

@@ -18,13 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import __version__
-from . import music as show_music
-from .captions import render_srt, render_vtt
-from .chapters import chapters_for, podcasting20
-from .clipcache import ClipCache
-from .cover import Cover, make_cover, read_cover
-from .errors import ExportError, InputError, NarrationError
-from .exporting import (
+from .audio import music as show_music
+from .audio.ffmpeg import (
     FORMATS,
     Delivered,
     encode,
@@ -34,12 +29,9 @@ from .exporting import (
     probe_duration_ms,
     render_master,
 )
-from .fetching import is_url
-from .library import write_index
-from .loudness import Loudness
-from .manifest import build_manifest
-from .mastering import ceiling_for, master, on_target, predicted_gain
-from .mixing import (
+from .audio.loudness import Loudness
+from .audio.mastering import ceiling_for, master, on_target, predicted_gain
+from .audio.mixing import (
     Mixdown,
     Mixer,
     Music,
@@ -48,30 +40,45 @@ from .mixing import (
     segment_timings,
     sentence_timings,
 )
-from .model import Article, Clip, Role, Script, Utterance
-from .naming import (
+from .audio.verifying import check_episode
+from .episode.captions import render_srt, render_vtt
+from .episode.chapters import chapters_for, podcasting20
+from .episode.cover import Cover, make_cover, read_cover
+from .episode.manifest import build_manifest
+from .episode.naming import (
     DEFAULT_FOLDER,
     default_episode_path,
     public_article,
     sidecar,
 )
-from .naming import SIDECARS as SIDECARS  # where the episode's files were first listed
-from .narrating import EngineProcess, Narrator, Voices, resolve_voices
-from .notes import render_notes
-from .ownership import article_id, check, claim, claimed_by_another, episode_files, in_the_way
-from .pacing import plan_utterances
-from .pages import episode_page
+from .episode.naming import SIDECARS as SIDECARS  # where the episode's files were first listed
+from .episode.notes import render_notes
+from .episode.ownership import (
+    article_id,
+    check,
+    claim,
+    claimed_by_another,
+    episode_files,
+    in_the_way,
+)
+from .episode.pages import episode_page
+from .episode.staging import Staging, clean_abandoned
+from .episode.tagging import Tags, finish_tags, write_mp3_tags
+from .errors import ExportError, InputError, NarrationError
+from .model import Article, Clip, Role, Script, Utterance
+from .narration.clipcache import ClipCache
+from .narration.narrator import EngineProcess, Narrator, Voices, resolve_voices
 from .programs import require
-from .readers import STDIN, read_article
+from .publishing.library import write_index
+from .reading import STDIN, read_article
+from .reading.alphabets import dominant_script
+from .reading.fetching import is_url
 from .scratch import scratch_folder
-from .scripting import script_article
+from .scripting.pacing import plan_utterances
+from .scripting.segments import script_article
+from .scripting.speakable import BUILTIN_LEXICON, has_words
+from .scripting.speakable.lexicon import Lexicon, default_lexicon
 from .settings import Settings
-from .speakable import BUILTIN_LEXICON, has_words
-from .speakable.lexicon import Lexicon, default_lexicon
-from .staging import Staging, clean_abandoned
-from .tagging import Tags, finish_tags, write_mp3_tags
-from .verifying import check_episode
-from .writing import dominant_script
 
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150

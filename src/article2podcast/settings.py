@@ -6,14 +6,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clipcache import DEFAULT_MAX_BYTES, default_cache_dir
-from .engines import DEFAULT_ENGINE
+from .audio.loudness import PODCAST_TARGET_LUFS
 from .errors import InputError
-from .loudness import PODCAST_TARGET_LUFS
 from .model import Role
-from .pacing import Pauses
-from .scripting import DEFAULT_SHOW, MAX_UTTERANCE_CHARS
-from .speakable import control_characters, has_words
+from .narration.clipcache import DEFAULT_MAX_BYTES, default_cache_dir
+from .narration.engines import DEFAULT_ENGINE
+from .scripting.pacing import Pauses
+from .scripting.segments import DEFAULT_SHOW, MAX_UTTERANCE_CHARS
+from .scripting.speakable import control_characters, has_words
 
 # Chosen by measurement (scripts/rate_study.py; README "Speaking rate"): 160 words per minute
 # comes out at about 153 actual wpm, a natural podcast pace, with a recogniser's word error

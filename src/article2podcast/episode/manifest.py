@@ -1,0 +1,94 @@
+"""The manifest: the episode's segments and sentences with their timings, as JSON data.
+
+`--plan` prints the same structure before anything is narrated, with null timings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..model import Role, Script, Timing
+
+MANIFEST_VERSION = 1
+GENERATOR = "article2podcast"
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+"""Far more than the manifest of the longest article we read (5 MB of text)."""
+
+
+def build_manifest(
+    script: Script,
+    sentence_timings: Sequence[Sequence[Timing]] | None,
+    *,
+    duration_ms: int | None,
+    details: dict[str, Any],
+    voices: Mapping[Role, str | None] | None = None,
+) -> dict[str, Any]:
+    """The manifest for `script`; without timings it is the plan."""
+    segments = []
+    for index, segment in enumerate(script.segments):
+        timings = sentence_timings[index] if sentence_timings is not None else None
+        sentences = [
+            {
+                "text": sentence.text,
+                "spoken": sentence.spoken,
+                "pieces": list(sentence.pieces),
+                "start_ms": timings[i].start_ms if timings else None,
+                "end_ms": timings[i].end_ms if timings else None,
+            }
+            for i, sentence in enumerate(segment.sentences)
+        ]
+        segments.append(
+            {
+                "index": index,
+                "kind": segment.kind,
+                "continues": segment.continues,
+                "role": segment.role,
+                "voice": voices.get(segment.role) if voices else None,
+                "text": segment.text,
+                "start_ms": sentences[0]["start_ms"],
+                "end_ms": sentences[-1]["end_ms"],
+                "sentences": sentences,
+            }
+        )
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": f"{GENERATOR} {__version__}",
+        "title": script.title,
+        "duration": None if duration_ms is None else round(duration_ms / 1000, 3),
+        "duration_ms": duration_ms,
+        **details,
+        "segments": segments,
+    }
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest at `path` if it is one of ours (our generator, a manifest version, the
+    name of its audio file), else None: a missing, unreadable, foreign or malformed file, a
+    link, a FIFO or a device (which would block or never end) are all "not ours"."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with contextlib.closing(os.fdopen(handle, "rb")) as file:
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+                return None
+            data = json.loads(file.read(MAX_MANIFEST_BYTES + 1).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8 or JSON
+            return None
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("manifest_version"), int)
+        and str(data.get("generator", "")).startswith(GENERATOR)
+        and isinstance(data.get("audio"), str)
+    ):
+        return None
+    return data

@@ -1,0 +1,219 @@
+"""Which files are ours to replace, and which article an episode is of.
+
+We only ever replace files we made: the `<stem>.json` beside an episode is ours when it is one
+of our manifests for that stem, and it names the episode's audio and sidecars (`sidecars`,
+recorded since this field was added; a manifest without it made every sidecar of `SIDECARS`).
+Anything else at one of an episode's names is in the way.
+
+Two different articles never share an episode: each manifest records its article's identity
+(`article_id`), and a run claims its stem, under the folder's lock, before it starts, so two
+runs at once cannot pick the same name (see `claim`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ExportError, InputError
+from ..locking import folder_lock, hold, is_held, release
+from ..model import Article
+from .manifest import read_manifest
+from .naming import SIDECARS, STDIN, public_url, sidecar
+
+# `.<stem>.<8 characters of mkstemp>.claim`: a live run's claim on a stem.
+_CLAIM = re.compile(r"\..+\.[a-z0-9_]{8}\.claim")
+_CLAIM_MAX_BYTES = 64 * 1024
+
+
+def article_id(article: Article) -> str:
+    """Who the article is, whatever its headline: a file by where it is (so an edited file is
+    the same article, and its episode is replaced), a web page by its public address, standard
+    input by its text (nothing else tells two pages on standard input apart).
+
+    A hash, so that the manifest, which is published, does not tell where the file is."""
+    source = article.source
+    if source == STDIN:
+        text = "\n".join([article.title, *(block.text for block in article.blocks)])
+        return _hashed("text:" + text)
+    return _source_id(source)
+
+
+def _source_id(source: str) -> str:
+    if source.lower().startswith(("http://", "https://")):
+        return _hashed("url:" + public_url(source))
+    return _hashed("file:" + os.path.realpath(source))
+
+
+def _hashed(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _legacy_id(manifest: dict[str, object]) -> str | None:
+    """The article identity of a manifest written before `article_id` was recorded, from the
+    source it named then (a file by its whole path, or an address), so that upgrading does not
+    turn a user's episode into `<slug>-2`; standard input then had no identity: None."""
+    source = manifest.get("source")
+    if not isinstance(source, str) or source in ("", STDIN) or "\0" in source:
+        return None
+    if not source.lower().startswith(("http://", "https://")) and not os.path.isabs(source):
+        return None  # a bare file name (as manifests record now) says nothing about where
+    return _source_id(source)
+
+
+def episode_files(episode: Path, *, cover_generated: bool) -> list[Path]:
+    """Every file a run writes for `episode`: the audio, then its sidecars."""
+    suffixes = [s for s in SIDECARS if cover_generated or s != ".png"]
+    return [episode, *(sidecar(episode, suffix) for suffix in suffixes)]
+
+
+@dataclass(frozen=True)
+class _Owned:
+    """What the manifest at a stem says is ours."""
+
+    names: frozenset[str]
+    """The names of the files we made there."""
+    article: str | None
+    """The identity of their article (None: unknown, as for standard input before it was
+    recorded)."""
+
+
+def _owned(episode: Path) -> _Owned:
+    manifest = read_manifest(sidecar(episode, ".json"))
+    if manifest is None:
+        return _Owned(frozenset(), None)
+    audio = str(manifest["audio"])
+    if Path(audio).name != audio or Path(audio).stem != episode.stem:
+        return _Owned(frozenset(), None)  # a manifest of ours, but not of this stem
+    listed = manifest.get("sidecars")
+    if isinstance(listed, list):
+        names = {name for name in listed if isinstance(name, str)}
+    else:
+        names = {episode.stem + suffix for suffix in SIDECARS}
+    article = manifest.get("article_id")
+    return _Owned(
+        frozenset({*names, audio, episode.stem + ".json"}),
+        article if isinstance(article, str) else _legacy_id(manifest),
+    )
+
+
+def in_the_way(episode: Path, files: Sequence[Path], *, article: str | None) -> Path | None:
+    """The first of `files` (the names of `episode`) that is there and not ours to replace,
+    or None. With `article`, our files must also be of that article (a name we choose
+    ourselves); without it, of any article (a name the user gave)."""
+    owned: _Owned | None = None
+    for path in files:
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return path
+        if owned is None:
+            owned = _owned(episode)
+        ours = stat.S_ISREG(info.st_mode) and path.name in owned.names
+        if not ours or (article is not None and owned.article != article):
+            return path
+    return None
+
+
+def claimed_by_another(episode: Path, article: str) -> bool:
+    """Whether a live run is making an episode of another article under `episode`'s stem.
+
+    Claims of runs that are over (killed ones included) are removed on the way."""
+    for stem, claimant in _claims(episode.parent):
+        if stem == episode.stem and claimant != article:
+            return True
+    return False
+
+
+def _claims(folder: Path) -> Iterator[tuple[str, str]]:
+    try:
+        names = [entry.name for entry in os.scandir(folder) if _CLAIM.fullmatch(entry.name)]
+    except OSError:
+        return
+    for name in names:
+        path = folder / name
+        if not is_held(path):
+            with contextlib.suppress(OSError):
+                path.unlink()  # a claim of a run that is over
+            continue
+        claim = _read_claim(path)
+        if claim is not None:
+            yield claim
+
+
+def _read_claim(path: Path) -> tuple[str, str] | None:
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        data = json.loads(os.read(handle, _CLAIM_MAX_BYTES).decode("utf-8"))
+        return str(data["stem"]), str(data["article"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def claim(
+    proposed: Path,
+    article: str,
+    *,
+    choose: Callable[[], Path] | None,
+    cover_generated: bool,
+) -> Iterator[Path]:
+    """Claim the name of an episode for as long as the block runs; yields the episode's path.
+
+    With `choose` (a name we pick), the name is picked again under the folder's lock: the first
+    whose files are free or this article's, and that no live run claims for another article.
+    Without it (`proposed` is the user's), the run stops if another article's episode is being
+    made under that name right now. Files in the way are checked again when they are renamed
+    into place (see `check`)."""
+    folder = proposed.parent
+    with folder_lock(folder):
+        if choose is not None:
+            episode = choose()
+        else:
+            episode = proposed
+            if claimed_by_another(episode, article):
+                raise InputError(
+                    f"-o {proposed}: an episode of another article is being made under this "
+                    "name right now; wait for it to finish or choose another name"
+                )
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{episode.stem}.", suffix=".claim", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump({"stem": episode.stem, "article": article}, file)
+            held = hold(Path(name))
+        except OSError as exc:
+            raise ExportError(f"cannot write in {folder}: {exc.strerror}") from exc
+    try:
+        yield episode
+    finally:
+        with contextlib.suppress(OSError):
+            Path(name).unlink()
+        release(held)
+
+
+def check(episode: Path, files: Sequence[Path], *, article: str | None) -> None:
+    """Raise if a file not ours appeared at one of `files` while the episode was made (run
+    under the folder's lock, just before the files are renamed into place)."""
+    blocker = in_the_way(episode, files, article=article)
+    if blocker is not None:
+        raise ExportError(
+            f"{blocker} appeared while the episode was made, and article2podcast did not make "
+            "it, so it is not replaced; nothing was written: move it away and run again"
+        )

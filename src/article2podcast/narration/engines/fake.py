@@ -1,0 +1,90 @@
+"""A deterministic fake engine for fast tests: a tone per utterance, as long as speech would be.
+
+Faults can be injected through the ARTICLE2PODCAST_FAKE_FAULT environment variable, a
+comma-separated list of KIND:WORD, where KIND is `crash` (the process dies), `crash-once`
+(dies the first time only, remembered in a file named by ARTICLE2PODCAST_FAKE_STATE), `hang`
+(never answers; touches that file first, if named), `stubborn` (hangs as `hang` does, and
+ignores SIGTERM), `raise` (raises an error of no kind of ours, as a library would) or `silent`
+(returns silence), applied to any utterance containing WORD. The WORD `<start>` applies the
+fault when the engine starts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import zlib
+from pathlib import Path
+
+from pydub import AudioSegment
+from pydub.generators import Sine
+
+from ...model import Voice, VoiceSettings
+
+SAMPLE_RATE = 22050
+START = "<start>"
+
+
+class FakeEngine:
+    """Speaks in tones: each word lasts 60/rate seconds; the pitch depends on the text."""
+
+    name = "fake"
+    default_rate = 180
+
+    def __init__(self) -> None:
+        self._inject_faults(START)
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        if self._inject_faults(text):
+            return AudioSegment.silent(800, SAMPLE_RATE)
+        rate = settings.rate or self.default_rate
+        words = max(1, len(text.split()))
+        duration_ms = round(words * 60_000 / rate)
+        pitch = 200 + zlib.crc32(text.encode()) % 400
+        tone = Sine(pitch, sample_rate=SAMPLE_RATE).to_audio_segment(duration_ms, volume=-12)
+        tone = tone.set_sample_width(2).fade_in(10).fade_out(10)
+        # Engines pad their output with silence; the producer trims it.
+        return AudioSegment.silent(60, SAMPLE_RATE) + tone + AudioSegment.silent(120, SAMPLE_RATE)
+
+    def fingerprint(self) -> str:
+        return "fake 1"
+
+    def role_voices(self) -> dict[str, str | None]:
+        return {"narrator": "fake", "quote": "fake-low", "host": "fake"}
+
+    def voices(self) -> list[Voice]:
+        return [Voice("fake", "Fake tone voice", ("en",)), Voice("fake-low", "Low tones", ("en",))]
+
+    def _inject_faults(self, text: str) -> bool:
+        """Act out the faults asked for; True when the clip should come back silent."""
+        spec = os.environ.get("ARTICLE2PODCAST_FAKE_FAULT", "")
+        for rule in filter(None, spec.split(",")):
+            kind, _, word = rule.partition(":")
+            if word not in text:
+                continue
+            if kind == "crash":
+                # A native library's last words, which must not reach the user's terminal.
+                print(f"fake: crashing on {word!r}", file=sys.stderr, flush=True)
+                os._exit(70)
+            if kind == "crash-once":
+                state = Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"])
+                if not state.exists():
+                    state.touch()
+                    os._exit(70)
+            if kind == "raise":
+                raise RuntimeError(f"the fake engine was told to fail on {word!r}")
+            if kind == "stubborn":
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            if kind in ("hang", "stubborn"):
+                if "ARTICLE2PODCAST_FAKE_STATE" in os.environ:
+                    # "I am hanging", and who: the tests check that the worker is gone after.
+                    state = Path(os.environ["ARTICLE2PODCAST_FAKE_STATE"])
+                    written = state.with_name(state.name + ".pid")
+                    written.write_text(str(os.getpid()))
+                    written.replace(state)
+                time.sleep(3600)
+            if kind == "silent":
+                return True
+        return False

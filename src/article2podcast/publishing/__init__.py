@@ -1,0 +1,1 @@
+"""Publishing: a folder of episodes as a podcast (its `library`, a `feed`, a server)."""

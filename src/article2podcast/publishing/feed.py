@@ -1,0 +1,231 @@
+"""The podcast feed: RSS 2.0 with the tags Apple Podcasts requires and Podcasting 2.0's.
+
+Pure: from the episodes of a folder (their manifests and file facts) to the feed's XML. Every
+episode's guid is derived from its audio file's name, so producing another episode and
+writing the feed again adds one item and changes no existing guid.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import SplitResult, quote, unquote, urlsplit
+
+from ..errors import InputError
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+ET.register_namespace("itunes", ITUNES)
+ET.register_namespace("podcast", PODCAST)
+ET.register_namespace("content", CONTENT)
+_GUID_NAMESPACE = uuid.UUID("8d3c7a9e-2f4b-4c1e-9a0d-5b6f7e8c9d10")
+GENERATOR = "article2podcast"
+"""The feed's `<generator>`: how we know a feed.xml is ours."""
+# What XML 1.0 cannot hold at all, not even escaped: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. ElementTree writes them as they are, making the feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters a URL's host and port never have; a path's are percent-encoded instead.
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?")
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    """One episode of a folder, as the feed needs it."""
+
+    manifest: Mapping[str, Any]
+    """Its manifest."""
+    audio: str
+    """Its audio file's name."""
+    audio_bytes: int
+    """The audio file's size."""
+    mime: str
+    """The audio's MIME type."""
+    published: datetime
+    """When it was made (aware)."""
+    sidecars: Mapping[str, str]
+    """Its other files by suffix (".vtt", ".srt", ".chapters.json", ".html", ".png")."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The show."""
+
+    title: str
+    description: str
+    base_url: str
+    """Where the folder is served, ending in '/'."""
+    language: str = "en"
+    category: str = "News"
+    author: str = ""
+    image: str | None = None
+    """The show's cover file name (1400-3000 px), in the folder."""
+
+
+def guid(audio_name: str) -> str:
+    """The episode's permanent id: the same file name gives the same guid, always."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, audio_name))
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry (the rest is escaped when written)."""
+    return _NOT_XML.sub("", text)
+
+
+def checked_base_url(given: str) -> str:
+    """The address a folder is served at, as the feed's links start: http(s), no user name or
+    password, no query or fragment, its path percent-encoded, ending in '/'."""
+    url = given.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError(
+            f"--base-url {given!r} is not a web address; give where the folder is served, "
+            "such as https://example.org/podcast/"
+        )
+    if "?" in url or "#" in url:
+        raise InputError(
+            f"--base-url {given!r} has a query ('?') or a fragment ('#'); give the folder's "
+            "address without them (a folder name with '?' or '#' is written %3F or %23)"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise InputError(
+            f"--base-url {given!r} holds a user name or password, which the feed would "
+            "publish; give the address without them"
+        )
+    if not _HOST.fullmatch(host := _ascii_host(parts.netloc)) or _port(parts) is None:
+        raise InputError(
+            f"--base-url {given!r} has no valid host (and port); give where the folder is "
+            "served, such as https://example.org/podcast/"
+        )
+    # Decoded first so that what is already percent-encoded is not encoded twice; split first
+    # so that an encoded '/' (%2F) stays inside its segment.
+    path = "/".join(
+        quote(unquote(segment), safe="!$&'()*+,;=:@~") for segment in parts.path.split("/")
+    )
+    path = path if path.startswith("/") else "/" + path
+    return f"{parts.scheme.lower()}://{host}{path if path.endswith('/') else path + '/'}"
+
+
+def _ascii_host(netloc: str) -> str:
+    """`netloc` with an internationalised name in its ASCII form ('' if it has none)."""
+    try:
+        return netloc if netloc.isascii() else netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+
+
+def _port(parts: SplitResult) -> int | None:
+    """The URL's port (0 when it names none), or None when it is not a port."""
+    try:
+        return parts.port or 0
+    except ValueError:
+        return None
+
+
+def is_our_feed(data: bytes) -> bool:
+    """Whether `data` is a feed we wrote (its channel's generator is ours)."""
+    try:
+        root = ET.fromstring(data)
+    except (ET.ParseError, ValueError):
+        return False
+    generator = root.find("channel/generator")
+    return root.tag == "rss" and generator is not None and generator.text == GENERATOR
+
+
+def render_feed(channel: Channel, episodes: Sequence[FeedEpisode]) -> str:
+    """The feed's XML text, newest episode first."""
+    rss = ET.Element("rss", {"version": "2.0"})
+    show = ET.SubElement(rss, "channel")
+    _text(show, "title", channel.title)
+    _text(show, "link", channel.base_url)
+    _text(show, "description", channel.description)
+    _text(show, "language", channel.language)
+    _text(show, "generator", GENERATOR)
+    _text(show, f"{{{ITUNES}}}author", channel.author or channel.title)
+    _text(show, f"{{{ITUNES}}}explicit", "false")
+    _text(show, f"{{{ITUNES}}}type", "episodic")
+    _element(show, f"{{{ITUNES}}}category", {"text": channel.category})
+    if channel.image:
+        url = _url(channel, channel.image)
+        _element(show, f"{{{ITUNES}}}image", {"href": url})
+        image = ET.SubElement(show, "image")
+        _text(image, "url", url)
+        _text(image, "title", channel.title)
+        _text(image, "link", channel.base_url)
+    ordered = sorted(episodes, key=lambda e: e.published, reverse=True)
+    for episode in ordered:
+        _item(show, channel, episode)
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
+    manifest = episode.manifest
+    item = ET.SubElement(show, "item")
+    _text(item, "title", str(manifest["title"]))
+    description = _description(manifest)
+    _text(item, "description", description)
+    _text(item, f"{{{ITUNES}}}summary", description)
+    _element(
+        item,
+        "enclosure",
+        {
+            "url": _url(channel, episode.audio),
+            "length": str(episode.audio_bytes),
+            "type": episode.mime,
+        },
+    )
+    _text(item, "guid", guid(episode.audio)).set("isPermaLink", "false")
+    _text(item, "pubDate", email.utils.format_datetime(episode.published))
+    _text(item, f"{{{ITUNES}}}duration", str(round(int(manifest["duration_ms"]) / 1000)))
+    _text(item, f"{{{ITUNES}}}explicit", "false")
+    _text(item, f"{{{ITUNES}}}episodeType", "full")
+    if ".html" in episode.sidecars:
+        _text(item, "link", _url(channel, episode.sidecars[".html"]))
+    if ".png" in episode.sidecars:
+        _element(item, f"{{{ITUNES}}}image", {"href": _url(channel, episode.sidecars[".png"])})
+    for suffix, kind in ((".vtt", "text/vtt"), (".srt", "application/srt")):
+        if suffix in episode.sidecars:
+            _element(
+                item,
+                f"{{{PODCAST}}}transcript",
+                {"url": _url(channel, episode.sidecars[suffix]), "type": kind, "rel": "captions"},
+            )
+    if ".chapters.json" in episode.sidecars:
+        _element(
+            item,
+            f"{{{PODCAST}}}chapters",
+            {"url": _url(channel, episode.sidecars[".chapters.json"]),
+             "type": "application/json+chapters"},
+        )  # fmt: skip
+
+
+def _description(manifest: Mapping[str, Any]) -> str:
+    """The episode's description: where it is from and how it opens."""
+    page = manifest.get("page") or {}
+    opening = next(
+        (s["text"] for s in manifest["segments"] if s["kind"] in ("paragraph", "quote")), ""
+    )
+    source = page.get("url") or ""
+    lead = f"{opening[:400]}{'…' if len(opening) > 400 else ''}"
+    return f"{lead} (Read aloud from {source}.)" if source else lead
+
+
+def _url(channel: Channel, name: str) -> str:
+    return channel.base_url + quote(name, safe="")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = xml_text(text)
+    return element
+
+
+def _element(parent: ET.Element, tag: str, attributes: Mapping[str, str]) -> ET.Element:
+    return ET.SubElement(parent, tag, {name: xml_text(v) for name, v in attributes.items()})

@@ -1,0 +1,274 @@
+"""A folder of episodes: found by their manifests, published as a feed and an index page.
+
+The folder is the user's. Its `feed.xml` and `index.html` are replaced only when we wrote them
+(the feed's generator, the page's generator mark), and a `cover.png` that is there is never
+replaced. A manifest that cannot be read as ours is skipped with a warning (the library's
+logger, which the CLI prints), so that one bad file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..audio.ffmpeg import FORMATS
+from ..episode.cover import make_cover
+from ..episode.naming import sidecar
+from ..episode.pages import index_page, is_our_index
+from ..episode.staging import Staging
+from ..errors import ExportError, InputError
+from ..scripting.segments import DEFAULT_SHOW
+from .feed import Channel, FeedEpisode, checked_base_url, is_our_feed, render_feed, xml_text
+
+FEED = "feed.xml"
+INDEX = "index.html"
+SHOW_COVER = "cover.png"
+PAGE_SUFFIXES = (".vtt", ".srt", ".chapters.json", ".html", ".png")
+MAX_MANIFEST_BYTES = 64 * 1024**2
+"""More than the manifest of the longest article we read (5 MB of text) takes."""
+MAX_OWN_BYTES = 32 * 1024**2
+"""More than a feed or an index page of ours takes: a larger file there is not ours."""
+
+log = logging.getLogger(__package__)
+
+
+class _Unusable(Exception):
+    """A manifest of ours that cannot be used; the message says why."""
+
+
+def episodes_in(folder: Path) -> list[FeedEpisode]:
+    """Every finished episode in `folder`: a manifest whose audio file is there. A manifest
+    that is ours but malformed is skipped with a warning."""
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.endswith(".chapters.json") or path.name.startswith("."):
+            continue  # chapters, or a file still being written
+        try:
+            episode = _episode(folder, path)
+        except _Unusable as problem:
+            log.warning("skipped %s: %s; produce that episode again or move it away", path, problem)
+            continue
+        if episode is not None:
+            found.append(episode)
+    return found
+
+
+def write_feed(
+    folder: Path,
+    base_url: str,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    category: str = "News",
+    language: str = "en",
+) -> tuple[Path, int]:
+    """Write `folder`/feed.xml (and the index page, and a show cover if there is none);
+    returns the feed's path and how many episodes it lists."""
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder; give the folder your episodes are in")
+    base = checked_base_url(base_url)
+    for name, ours, what in ((FEED, is_our_feed, "feed"), (INDEX, _is_our_index, "index page")):
+        if not _replaceable(folder / name, ours):
+            raise InputError(
+                f"{folder / name} is in the way: it is not a {what} article2podcast made, and we "
+                "never replace it; move it elsewhere, or publish another folder"
+            )
+    cover = folder / SHOW_COVER
+    if os.path.lexists(cover) and not cover.is_file():
+        raise InputError(
+            f"{cover} is in the way: it is not a file; remove it, or put the show's cover there"
+        )
+    episodes = episodes_in(folder)
+    if not episodes:
+        raise InputError(f"{folder} has no episodes; produce one into it first")
+    show = xml_text(title or _show(episodes))
+    with Staging() as staging:
+        if not os.path.lexists(cover):  # the user's own cover, or ours from before, stays
+            staging.write_bytes(cover, make_cover(show, show).data)
+        channel = Channel(
+            title=show,
+            description=description or f"Articles read aloud: {show}, made with article2podcast.",
+            base_url=base,
+            language=language,
+            category=category,
+            image=SHOW_COVER,
+        )
+        staging.write_text(folder / FEED, render_feed(channel, episodes))
+        staging.write_text(folder / INDEX, index_page(show, _pages(episodes)))
+    return folder / FEED, len(episodes)
+
+
+def write_index(folder: Path) -> None:
+    """Rewrite `folder`/index.html from the episodes there (best effort: never fails a run,
+    and leaves a page that is not ours as it is, with a warning)."""
+    index = folder / INDEX
+    if not _replaceable(index, _is_our_index):
+        log.warning(
+            "left %s as it is: it is not an index page article2podcast made "
+            "(move it away to get one)",
+            index,
+        )
+        return
+    episodes = episodes_in(folder)
+    if not episodes:
+        return
+    try:
+        with Staging() as staging:
+            staging.write_text(index, index_page(xml_text(_show(episodes)), _pages(episodes)))
+    except ExportError as exc:
+        log.warning("did not update the folder's index page: %s", exc)
+
+
+def _show(episodes: list[FeedEpisode]) -> str:
+    return str(episodes[0].manifest.get("show") or DEFAULT_SHOW)
+
+
+def _pages(episodes: list[FeedEpisode]) -> list[tuple[str, dict[str, Any]]]:
+    newest = sorted(episodes, key=lambda e: e.published, reverse=True)
+    return [(e.sidecars[".html"], dict(e.manifest)) for e in newest if ".html" in e.sidecars]
+
+
+def _is_our_index(data: bytes) -> bool:
+    return is_our_index(data.decode("utf-8", errors="replace"))
+
+
+def _replaceable(path: Path, ours: Callable[[bytes], bool]) -> bool:
+    """Whether writing `path` loses nothing: nothing is there, or a file we made (never a
+    link: replacing it would lose the link)."""
+    if not os.path.lexists(path):
+        return True
+    data = _read_regular(path, MAX_OWN_BYTES, follow=False)
+    return data is not None and ours(data)
+
+
+def _read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes | None:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None.
+
+    Opened without blocking and checked before reading: a FIFO (or a device) named like a
+    manifest would otherwise wait for a writer, or never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(handle, "rb") as file:
+        try:
+            facts = os.fstat(handle)
+            if not stat.S_ISREG(facts.st_mode) or facts.st_size > limit:
+                return None
+            data = file.read(limit + 1)
+        except OSError:
+            return None
+    return data if len(data) <= limit else None
+
+
+def _episode(folder: Path, path: Path) -> FeedEpisode | None:
+    """The episode `path` is the manifest of; None when it is not a manifest of ours or its
+    audio is not there."""
+    data = _read_regular(path, MAX_MANIFEST_BYTES)
+    if data is None:
+        return None
+    try:
+        manifest = json.loads(data)
+    except (ValueError, RecursionError):
+        if b'"manifest_version"' in data:
+            raise _Unusable("it is not valid JSON") from None
+        return None  # some other file
+    if not isinstance(manifest, dict) or "manifest_version" not in manifest:
+        return None
+    problem = _problem(manifest)
+    if problem:
+        raise _Unusable(problem)
+    audio = folder / manifest["audio"]
+    try:
+        facts = audio.stat()
+    except OSError:
+        return None  # the episode was removed, and its manifest left
+    if not stat.S_ISREG(facts.st_mode):
+        return None
+    return FeedEpisode(
+        manifest=manifest,
+        audio=audio.name,
+        audio_bytes=facts.st_size,
+        mime=FORMATS[audio.suffix.lower()].mime,
+        published=_when(manifest.get("produced")) or datetime.fromtimestamp(facts.st_mtime, UTC),
+        sidecars={
+            suffix: sidecar(audio, suffix).name
+            for suffix in PAGE_SUFFIXES
+            if sidecar(audio, suffix).is_file()
+        },
+    )
+
+
+def _problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the fields of `manifest` the feed and the index use, if anything."""
+    audio = manifest.get("audio")
+    page = manifest.get("page")
+    segments = manifest.get("segments")
+    if not _whole(manifest.get("manifest_version")):
+        return "its manifest_version is not a whole number"
+    if not (isinstance(audio, str) and _is_name(audio) and Path(audio).suffix.lower() in FORMATS):
+        return "its audio is not the name of an audio file beside it"
+    if not _is_text(manifest.get("title")):
+        return "it has no title"
+    if not _whole(manifest.get("duration_ms")) or manifest["duration_ms"] < 0:
+        return "its duration_ms is not a duration"
+    if manifest.get("show") is not None and not _is_text(manifest["show"]):
+        return "its show is not text"
+    if not isinstance(segments, list) or not all(
+        isinstance(s, dict) and _is_text(s.get("kind")) and _is_text(s.get("text"))
+        for s in segments
+    ):
+        return "its segments are not a list of segments with a kind and a text"
+    if page is not None and not (
+        isinstance(page, dict) and (page.get("url") is None or _is_text(page["url"]))
+    ):
+        return "its page is not a page with a url"
+    if manifest.get("produced") is not None and _when(manifest["produced"]) is None:
+        return "its produced is not a date and time"
+    return None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    """A string that can be written out (JSON can hold lone surrogates; UTF-8 cannot)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_name(name: str) -> bool:
+    """A plain, visible file name: nothing that reaches outside the folder."""
+    return (
+        bool(name)
+        and name == Path(name).name
+        and not name.startswith(".")
+        and ("\\" not in name and "\0" not in name)
+    )
+
+
+def _when(value: object) -> datetime | None:
+    """`value` as an aware date and time (UTC when it names no zone), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
