@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ..producing import Plan
 from .speakable import Change, speak
-from .speakable.english import ABBREVIATIONS, MONTHS
+from .speakable.english import ABBREVIATIONS
+from .speakable.english_numbers import MONTHS
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*(?:['’][a-z]+)?")
 _ABBREVIATED = (
