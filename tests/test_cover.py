@@ -19,9 +19,9 @@ from article2podcast.episode.cover import (
     fit_text,
     make_cover,
     palette_for,
-    read_cover,
     typeface,
 )
+from article2podcast.episode.user_cover import read_cover
 from article2podcast.errors import InputError
 
 SAMPLE_TITLE = "John Legend Shares How He's Healing After His And Chrissy Teigen's Sad Loss"

@@ -28,8 +28,8 @@ from article2podcast.episode.chapters import (
     chapters_for,
     short_title,
 )
-from article2podcast.episode.cover import MAX_COVER_BYTES, read_cover
 from article2podcast.episode.notes import render_notes, text
+from article2podcast.episode.user_cover import MAX_COVER_BYTES, read_cover
 from article2podcast.errors import InputError
 from article2podcast.model import Article, Block, Page, Script, Segment, Sentence, Timing
 from conftest import parse_vtt

@@ -43,7 +43,7 @@ from .audio.mixing import (
 from .audio.verifying import check_episode
 from .episode.captions import render_srt, render_vtt
 from .episode.chapters import chapters_for, podcasting20
-from .episode.cover import Cover, make_cover, read_cover
+from .episode.cover import Cover, make_cover
 from .episode.manifest import build_manifest
 from .episode.naming import (
     DEFAULT_FOLDER,
@@ -64,6 +64,7 @@ from .episode.ownership import (
 from .episode.pages import episode_page
 from .episode.staging import Staging, clean_abandoned
 from .episode.tagging import Tags, finish_tags, write_mp3_tags
+from .episode.user_cover import read_cover
 from .errors import ExportError, InputError, NarrationError
 from .model import Article, Clip, Role, Script, Utterance
 from .narration.clipcache import ClipCache
