@@ -219,7 +219,8 @@ def test_a_hostile_episode_title_is_text_in_the_index(title: str) -> None:
     ("page", "line"),
     [
         (None, "Night Reads · 2024-05-06 · 1:15"),
-        ({"author": "Ana <Ruiz>", "date": "2023-01-02"}, "Night Reads · by Ana <Ruiz> · 2023-01-02 · 1:15"),
+        ({"author": "Ana <Ruiz>", "date": "2023-01-02"},
+         "Night Reads · by Ana <Ruiz> · 2023-01-02 · 1:15"),
     ],
 )  # fmt: skip
 def test_the_meta_line_is_show_author_date_and_length(
