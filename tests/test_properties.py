@@ -66,3 +66,51 @@ def test_any_text_or_markdown_article_reads_and_scripts_or_is_our_input_error(
 def test_any_web_page_reads_and_scripts_or_is_our_input_error(body: str) -> None:
     page = f"<html><body><article><h1>Title</h1><p>{body}</p><p>{body}</p></article></body></html>"
     read(page.encode("utf-8", "surrogatepass"), ".html")
+
+
+# ---------------------------------------------------------------------------------------------
+# Invariant: every word of the article is spoken exactly once, in order, whether the article is
+# plain text or Markdown, read from a file by `read_article` as the producer reads it. (The
+# same property over `parse` alone, for plain text, is in test_scripting.py.)
+
+WORDS = ["ab", "Cd", "Mr.", "U.S.", "e.g.", "3.5", "x,", "why?", "“quoted”", "it's", "1,000"]
+block_words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)
+blocks = st.lists(
+    st.tuples(st.sampled_from(["", "## ", "> ", "- ", "1. "]), block_words), min_size=1, max_size=8
+)
+
+
+def spoken_words(path: Path) -> list[str]:
+    """The words the episode says between its intro and its outro (headline included)."""
+    script = script_article(read_article(str(path)), max_chars=40)
+    return [
+        word
+        for segment in script.segments[1:-1]
+        for sentence in segment.sentences
+        for word in sentence.text.split()
+        if any(char.isalnum() for char in word)
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=blocks)
+def test_every_word_of_a_markdown_file_is_spoken_once_in_order(
+    blocks: list[tuple[str, list[str]]],
+) -> None:
+    text = "# Big Headline\n\n" + "\n\n".join(marker + " ".join(w) for marker, w in blocks)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.md"
+        path.write_text(text + "\n", encoding="utf-8")
+        said = spoken_words(path)
+    assert said == ["Big", "Headline", *(word for _, w in blocks for word in w)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=st.lists(block_words, min_size=1, max_size=8))
+def test_every_word_of_a_text_file_is_spoken_once_in_order(blocks: list[list[str]]) -> None:
+    text = "Big Headline\n\n" + "\n\n".join(" ".join(w) for w in blocks)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        said = spoken_words(path)
+    assert said == ["Big", "Headline", *(word for w in blocks for word in w)]
