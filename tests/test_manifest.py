@@ -182,10 +182,6 @@ def test_a_link_to_our_manifest_is_not_ours(tmp_path: Path) -> None:
     assert read_manifest(link) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: os.fdopen of a folder raises IsADirectoryError outside read_manifest's try",
-)
 def test_a_folder_is_not_ours(tmp_path: Path) -> None:
     assert read_manifest(tmp_path) is None
 

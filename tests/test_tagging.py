@@ -173,10 +173,6 @@ def test_without_chapters_or_cover_there_is_no_chap_ctoc_or_apic(
     assert str(tag["TIT2"]) == TAGS.title
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: mutagen raises MutagenError (neither ID3Error nor OSError) for a missing file",
-)
 def test_a_file_that_cannot_be_written_is_our_export_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="cannot write the tags of"):
         write_mp3_tags(tmp_path / "missing" / "x.mp3", TAGS, CHAPTERS, None)

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
@@ -76,14 +75,16 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    with contextlib.closing(os.fdopen(handle, "rb")) as file:
-        try:
-            info = os.fstat(handle)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
-                return None
-            data = json.loads(file.read(MAX_MANIFEST_BYTES + 1).decode("utf-8"))
-        except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8 or JSON
+    try:
+        info = os.fstat(handle)
+        # Checked before the descriptor becomes a file object: a folder cannot be one.
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+            os.close(handle)
             return None
+        with os.fdopen(handle, "rb") as file:
+            data = json.loads(file.read(MAX_MANIFEST_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8 or JSON
+        return None
     if not (
         isinstance(data, dict)
         and isinstance(data.get("manifest_version"), int)

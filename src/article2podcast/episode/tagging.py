@@ -50,8 +50,8 @@ def write_mp3_tags(
     path: Path, tags: Tags, chapters: Sequence[Chapter], cover: Cover | None
 ) -> None:
     """Replace the ID3 tag of the MP3 at `path`: tags, chapters (CHAP + CTOC), cover (APIC)."""
+    from mutagen import MutagenError
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
-    from mutagen.id3 import error as ID3Error
 
     tag = ID3()  # saved over ffmpeg's tag, which it replaces whole
     tag.add(TIT2(encoding=1, text=tags.title))
@@ -83,7 +83,7 @@ def write_mp3_tags(
         tag.add(APIC(encoding=1, mime=cover.mime, type=3, desc="Cover", data=cover.data))
     try:
         tag.save(path, v2_version=3)
-    except (ID3Error, OSError) as exc:
+    except (MutagenError, OSError) as exc:  # MutagenError: ID3's own, and a file it cannot open
         raise ExportError(f"cannot write the tags of {path}: {exc}") from exc
 
 
