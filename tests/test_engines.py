@@ -1,4 +1,4 @@
-"""The engine interface: the worker's proxy is an Engine, and the registry knows what is installed."""
+"""The engine interface: the worker's proxy is an Engine; the registry knows what is installed."""
 
 from __future__ import annotations
 
