@@ -49,9 +49,7 @@ class TestTheProxy:
         assert isinstance(audio, AudioSegment)
         assert audio.raw_data == FakeEngine().synthesize("Alpha beta gamma.", settings).raw_data
 
-    def test_voices_fingerprint_and_role_voices_are_the_engines(
-        self, proxy: EngineProcess
-    ) -> None:
+    def test_voices_fingerprint_and_role_voices_are_the_engines(self, proxy: EngineProcess) -> None:
         fake = FakeEngine()
         assert proxy.voices() == fake.voices()
         assert all(isinstance(voice, Voice) for voice in proxy.voices())
