@@ -29,7 +29,7 @@ from .audio.loudness import PODCAST_TARGET_LUFS
 from .episode.naming import DEFAULT_FOLDER
 from .errors import Article2PodcastError, InputError
 from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
-from .narration.engines import DEFAULT_ENGINE, ENGINES
+from .narration.engines import DEFAULT_ENGINE, ENGINE_NAMES
 from .narration.narrator import EngineFailure, EngineProcess, list_voices, resolve_voices
 from .producing import Episode, Plan, make_plan, output_path, plan_manifest, produce
 from .programs import stop_on_signals
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--engine",
-        choices=sorted(ENGINES),
+        choices=ENGINE_NAMES,
         default=DEFAULT_ENGINE,
         help=(
             f"speech engine (default {DEFAULT_ENGINE}: the system's voices; 'piper': an offline "
@@ -240,7 +240,7 @@ def build_check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", action="store_true", help="check the bundled sample")
     parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
     parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
-    parser.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE)
+    parser.add_argument("--engine", choices=ENGINE_NAMES, default=DEFAULT_ENGINE)
     return parser
 
 
@@ -419,9 +419,7 @@ def _run_check(args: argparse.Namespace) -> int:
     with EngineProcess(settings.engine) as engine:
         voice = resolve_voices(engine, settings.requested_voices())["narrator"]
         try:
-            said: dict[str, str] = engine.call(
-                "pronunciations", list(report.names), voice, timeout=120
-            )
+            said = engine.pronunciations(list(report.names), voice)
         except EngineFailure:
             said = {}  # this engine cannot tell
     print(render(report, said))

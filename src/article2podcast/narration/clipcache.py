@@ -22,11 +22,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
-import re
 import secrets
-import stat
 import threading
 import time
 from collections.abc import Mapping
@@ -36,35 +33,37 @@ from typing import Any
 
 import platformdirs
 
-from ..audio.loudness import MAX_CLIP_GAIN_DB
 from ..errors import InputError
 from ..model import Clip
-
-_MAGIC = b"A2PCLIP1"
-_HEADER_LENGTH_BYTES = 4
-_SUFFIX = ".clip"
-# Far beyond a sentence's clip (about 40 minutes of 22 kHz speech): a bigger file under a key
-# is not read whole, it is damaged.
-_MAX_ENTRY_BYTES = 100 * 1024**2
-_MAX_HEADER_BYTES = 64 * 1024
-TAG_NAME = "CACHEDIR.TAG"
-_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
-_TAG_OWNER = b"created by article2podcast"
-_TAG = (
-    _TAG_SIGNATURE + b"\n"
-    b"# This file is a cache directory tag " + _TAG_OWNER + b" (its clip cache).\n"
-    b"# For information about cache directory tags, see https://bford.info/cachedir/\n"
+from .clipfiles import (
+    BINARY,
+    ENTRY_NAME,
+    MAX_ENTRY_BYTES,
+    NOFOLLOW,
+    OLD_TEMPORARY_NAME,
+    SUFFIX,
+    TAG,
+    TAG_NAME,
+    TEMPORARY_NAME,
+    decode,
+    encode,
+    is_ours,
+    read_regular,
+    shown,
+    text_of,
 )
-_ENTRY_NAME = re.compile(r"[0-9a-f]+\.clip")
-# A file being written: a clip or the tag. The random part is ours, so the name cannot be
-# mistaken for a user's; until it is written it may be empty.
-_TEMPORARY_NAME = re.compile(r"\.a2p-(clip|tag)-[0-9a-f]{16}\.tmp")
-# What versions before the tag left behind when killed (tempfile.mkstemp's names).
-_OLD_TEMPORARY_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}\.clip")
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "DEFAULT_MAX_BYTES",
+    "TAG_NAME",
+    "ClipCache",
+    "Entry",
+    "clip_key",
+    "default_cache_dir",
+]
+
 _STALE_AFTER_S = 60.0
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted under a clip's name must not hang us
-_BINARY = getattr(os, "O_BINARY", 0)
 DEFAULT_MAX_BYTES = 2 * 1024**3
 """The cache's default size limit: about 20 hours of espeak-ng speech."""
 CACHE_DIR_ENV = "ARTICLE2PODCAST_CACHE_DIR"
@@ -114,19 +113,19 @@ class ClipCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             if not os.access(self.folder, os.W_OK):
                 raise InputError(
-                    f"the cache folder {_shown(self.folder)} is not writable; choose another "
+                    f"the cache folder {shown(self.folder)} is not writable; choose another "
                     "with --cache-dir, or use --no-cache"
                 )
             self._claim()
         except OSError as exc:
             raise InputError(
-                f"cannot use the cache folder {_shown(self.folder)} ({exc.strerror}); choose "
+                f"cannot use the cache folder {shown(self.folder)} ({exc.strerror}); choose "
                 f"another with --cache-dir or ${CACHE_DIR_ENV}, or use --no-cache"
             ) from exc
 
     def is_ours(self) -> bool:
         """Whether the folder carries our CACHEDIR.TAG."""
-        return _is_ours(self.folder / TAG_NAME)
+        return is_ours(self.folder / TAG_NAME)
 
     def has(self, key: str) -> bool:
         """Whether there is an entry under `key` (not whether it is intact: see `get`)."""
@@ -135,10 +134,10 @@ class ClipCache:
     def get(self, key: str) -> Clip | None:
         """The clip stored under `key`, or None (a damaged entry is removed)."""
         try:
-            data = _read_regular(self._path(key), _MAX_ENTRY_BYTES + 1)
+            data = read_regular(self._path(key), MAX_ENTRY_BYTES + 1)
         except FileNotFoundError:
             return None
-        decoded = None if data is None or len(data) > _MAX_ENTRY_BYTES else _decode(data)
+        decoded = None if data is None or len(data) > MAX_ENTRY_BYTES else decode(data)
         if decoded is None:
             self.discard(key)
             return None
@@ -165,7 +164,7 @@ class ClipCache:
             return  # the folder has gone, or the disk is full
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_encode(clip, text))
+                out.write(encode(clip, text))
             os.replace(temporary, path)
         except OSError:
             with contextlib.suppress(FileNotFoundError):
@@ -179,7 +178,7 @@ class ClipCache:
         """Every entry (a file named and headed as ours), most recently used first."""
         found = []
         for path in self._entry_paths():
-            text = _text_of(path)
+            text = text_of(path)
             if text is None:
                 continue  # not ours, or removed by another run meanwhile
             try:
@@ -221,14 +220,14 @@ class ClipCache:
         return self.prune(0, older_than_s=0.0)
 
     def _path(self, key: str) -> Path:
-        return self.folder / f"{key}{_SUFFIX}"
+        return self.folder / f"{key}{SUFFIX}"
 
     def _entry_paths(self) -> list[Path]:
         try:
             names = os.listdir(self.folder)
         except (FileNotFoundError, NotADirectoryError):
             return []
-        return [self.folder / name for name in names if _ENTRY_NAME.fullmatch(name)]
+        return [self.folder / name for name in names if ENTRY_NAME.fullmatch(name)]
 
     def _claim(self) -> None:
         """Make sure the folder is ours before anything is written in it: tagged already, or
@@ -252,7 +251,7 @@ class ClipCache:
         if not self.folder.exists():
             return False
         if not self.folder.is_dir():
-            raise InputError(f"the cache folder {_shown(self.folder)} is not a folder")
+            raise InputError(f"the cache folder {shown(self.folder)} is not a folder")
         if self.is_ours():
             return True
         stranger = self._stranger()
@@ -267,7 +266,7 @@ class ClipCache:
             self._claim()
         except OSError as exc:
             raise InputError(
-                f"cannot tag the cache folder {_shown(self.folder)} ({exc.strerror}); "
+                f"cannot tag the cache folder {shown(self.folder)} ({exc.strerror}); "
                 "nothing was removed"
             ) from exc
         return True
@@ -276,7 +275,7 @@ class ClipCache:
         """The name of something in the folder that we did not make, or None."""
         with contextlib.suppress(FileNotFoundError), os.scandir(self.folder) as found:
             for item in found:
-                if not _is_ours(Path(item.path)):
+                if not is_ours(Path(item.path)):
                     return item.name
         return None
 
@@ -287,7 +286,7 @@ class ClipCache:
             else f"{stranger!r}, which article2podcast did not make"
         )
         return (
-            f"{_shown(self.folder)} is not an article2podcast cache (it has no {TAG_NAME} of "
+            f"{shown(self.folder)} is not an article2podcast cache (it has no {TAG_NAME} of "
             f"ours and holds {why}), so {consequence}"
         )
 
@@ -295,7 +294,7 @@ class ClipCache:
         handle, temporary = self._create_temporary("tag", 0o644)
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_TAG)
+                out.write(TAG)
             os.replace(temporary, self.folder / TAG_NAME)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -303,7 +302,7 @@ class ClipCache:
             raise
 
     def _create_temporary(self, kind: str, mode: int) -> tuple[int, Path]:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY
         while True:
             path = self.folder / f".a2p-{kind}-{secrets.token_hex(8)}.tmp"
             try:
@@ -316,133 +315,11 @@ class ClipCache:
         removed = 0
         now = time.time()
         for name in os.listdir(self.folder):
-            if not (_TEMPORARY_NAME.fullmatch(name) or _OLD_TEMPORARY_NAME.fullmatch(name)):
+            if not (TEMPORARY_NAME.fullmatch(name) or OLD_TEMPORARY_NAME.fullmatch(name)):
                 continue
             path = self.folder / name
             with contextlib.suppress(FileNotFoundError):
-                if now - path.stat(follow_symlinks=False).st_mtime > older_than_s and _is_ours(
-                    path
-                ):
+                if now - path.stat(follow_symlinks=False).st_mtime > older_than_s and is_ours(path):
                     path.unlink()
                     removed += 1
         return removed
-
-
-def _encode(clip: Clip, text: str) -> bytes:
-    header = json.dumps(
-        {
-            "sample_rate": clip.sample_rate,
-            "sample_width": clip.sample_width,
-            "channels": clip.channels,
-            "gain_db": clip.gain_db,
-            "bytes": len(clip.pcm),
-            "blake2b": hashlib.blake2b(clip.pcm, digest_size=16).hexdigest(),
-            "text": text[:200],
-        }
-    ).encode()
-    return _MAGIC + len(header).to_bytes(_HEADER_LENGTH_BYTES, "big") + header + clip.pcm
-
-
-def _decode(data: bytes) -> tuple[Clip, str] | None:
-    """The clip in an entry's bytes, or None if they are not a whole, intact, playable entry."""
-    if not data.startswith(_MAGIC):
-        return None
-    start = len(_MAGIC) + _HEADER_LENGTH_BYTES
-    length = int.from_bytes(data[len(_MAGIC) : start], "big")
-    try:
-        header = json.loads(data[start : start + length])
-        pcm = data[start + length :]
-        if len(pcm) != header["bytes"]:
-            return None
-        if hashlib.blake2b(pcm, digest_size=16).hexdigest() != header["blake2b"]:
-            return None
-        clip = Clip(
-            pcm=pcm,
-            sample_rate=int(header["sample_rate"]),
-            sample_width=int(header["sample_width"]),
-            channels=int(header["channels"]),
-            gain_db=None if header["gain_db"] is None else float(header["gain_db"]),
-        )
-    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
-        return None
-    return (clip, str(header.get("text", ""))) if _playable(clip) else None
-
-
-def _playable(clip: Clip) -> bool:
-    """Whether the mixer can use `clip` as it is (whether it is speech is the narrator's to
-    judge): a format pydub reads, whole frames, a gain we could have measured."""
-    return (
-        clip.sample_width in (1, 2, 3, 4)
-        and 1 <= clip.channels <= 8
-        and 8000 <= clip.sample_rate <= 384_000
-        and len(clip.pcm) % (clip.sample_width * clip.channels) == 0
-        and (
-            clip.gain_db is None
-            or (math.isfinite(clip.gain_db) and abs(clip.gain_db) <= MAX_CLIP_GAIN_DB)
-        )
-    )
-
-
-def _text_of(path: Path) -> str | None:
-    """The text an entry speaks ('' where its header cannot be read), or None if the file is
-    not ours."""
-    try:
-        head = _read_regular(path, len(_MAGIC) + _HEADER_LENGTH_BYTES + _MAX_HEADER_BYTES)
-    except FileNotFoundError:
-        return None
-    if head is None or not head.startswith(_MAGIC):
-        return None
-    start = len(_MAGIC) + _HEADER_LENGTH_BYTES
-    length = int.from_bytes(head[len(_MAGIC) : start], "big")
-    try:
-        return str(json.loads(head[start : start + length]).get("text", ""))
-    except (ValueError, AttributeError, RecursionError):
-        return ""
-
-
-def _is_ours(path: Path) -> bool:
-    """Whether `path` is a file we made: named as ours, and starting with our header or tag
-    (a temporary file may still be empty: its run was killed before writing it)."""
-    name = path.name
-    temporary = _TEMPORARY_NAME.fullmatch(name)
-    if name == TAG_NAME or (temporary and temporary[1] == "tag"):
-        header = _TAG_SIGNATURE
-    elif temporary or _OLD_TEMPORARY_NAME.fullmatch(name) or _ENTRY_NAME.fullmatch(name):
-        header = _MAGIC
-    else:
-        return False
-    try:
-        head = _read_regular(path, len(_TAG))
-    except FileNotFoundError:
-        return False
-    if head is None:
-        return False
-    if name == TAG_NAME:
-        return head.startswith(header) and _TAG_OWNER in head
-    if not head:
-        return not _ENTRY_NAME.fullmatch(name)
-    return head.startswith(header)
-
-
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    """Up to `limit` bytes of `path`, or None if it is not a regular file we can read (a link,
-    a FIFO or a folder is never ours). FileNotFoundError passes."""
-    try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
-    except FileNotFoundError:
-        raise
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as opened:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        try:
-            return opened.read(limit)
-        except OSError:
-            return None
-
-
-def _shown(name: object) -> str:
-    """`name` for a one-line message: as it is, unless it holds line breaks or escapes."""
-    text = str(name)
-    return text if text.isprintable() else repr(text)[1:-1]

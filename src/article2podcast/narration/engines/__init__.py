@@ -1,18 +1,22 @@
 """Speech engines: one small interface, found through a registry.
 
 An engine turns text into audio with given voice settings and lists its voices. Engines run
-inside a worker process (see `narrating`), so a crash in a native speech library cannot take
-the producer down with it.
+inside a worker process (see `narration.worker`), so a crash in a native speech library cannot
+take the producer down with it; the worker's proxy implements this same interface.
+
+The registry leaves out an engine whose optional dependency is not installed, and asking for
+it says how to install it, as httpx does with its optional decoders.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ...errors import InputError
+from ...errors import InputError, MissingDependencyError
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -45,6 +49,11 @@ class Engine(Protocol):
         from each other on this machine (None: the engine's default voice)."""
         ...
 
+    def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
+        """How the engine will say each word, in IPA; {} for an engine that cannot tell (the
+        answer of an engine that subclasses `Engine` and does not say otherwise)."""
+        return {}
+
 
 @dataclass(frozen=True, kw_only=True)
 class PiperSettings:
@@ -54,35 +63,94 @@ class PiperSettings:
     """A Piper voice file (.onnx, its .onnx.json beside it); None for the bundled voice."""
 
 
-EngineOptions = Mapping[str, str]
-"""What an engine is told besides its name: `model` (a voice file, for Piper) and `threads`
-(how many cores one engine may use, so that workers do not fight over them)."""
+EngineSettings = PiperSettings | None
+"""An engine's own settings: Piper's, or None (the only engine with settings of its own)."""
+
+EngineFactory = Callable[[EngineSettings, int], Engine]
+"""Makes an engine from its own settings and how many cores it may use (0: its default)."""
+
+PIPER_INSTALL = "pip install 'article2podcast[piper]'"
+PIPER_MISSING = (
+    f"the piper engine is not installed; install it with {PIPER_INSTALL!r} "
+    "(scripts/produce --engine piper does this for you)"
+)
 
 
-def _pyttsx3(options: EngineOptions) -> Engine:
+def _pyttsx3(settings: EngineSettings, threads: int) -> Engine:
     from .pyttsx3_engine import Pyttsx3Engine
 
     return Pyttsx3Engine()
 
 
-def _piper(options: EngineOptions) -> Engine:
+def _piper(settings: EngineSettings, threads: int) -> Engine:
     from .piper_engine import PiperEngine
 
-    return PiperEngine(model=options.get("model"), threads=int(options.get("threads", "0")))
+    return PiperEngine(settings, threads=threads)
 
 
-def _fake(options: EngineOptions) -> Engine:
+def _fake(settings: EngineSettings, threads: int) -> Engine:
     from .fake import FakeEngine
 
     return FakeEngine()
 
 
-ENGINES: dict[str, Callable[[EngineOptions], Engine]] = {
-    "pyttsx3": _pyttsx3,
-    "piper": _piper,
-    "fake": _fake,
+@dataclass(frozen=True)
+class _Registration:
+    factory: EngineFactory
+    """Makes the engine (importing its speech library)."""
+    needs: str | None = None
+    """The module of its optional dependency, or None when it has none."""
+    missing: str = ""
+    """What to tell a user who asks for it without that module: the install command."""
+
+
+_KNOWN: dict[str, _Registration] = {
+    "pyttsx3": _Registration(_pyttsx3),
+    "piper": _Registration(_piper, needs="piper", missing=PIPER_MISSING),
+    "fake": _Registration(_fake),
 }
+ENGINE_NAMES: tuple[str, ...] = tuple(sorted(_KNOWN))
+"""Every engine we know of, installed or not (for --engine's choices)."""
 DEFAULT_ENGINE = "pyttsx3"
+
+
+def _installed(module: str | None) -> bool:
+    if module is None:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def available_engines() -> dict[str, EngineFactory]:
+    """The engines that can run here: those whose optional dependency is installed."""
+    return {name: known.factory for name, known in _KNOWN.items() if _installed(known.needs)}
+
+
+ENGINES: dict[str, EngineFactory] = available_engines()
+"""The registry, as found when this module was imported."""
+
+
+def engine_factory(name: str) -> EngineFactory:
+    """The factory of the engine called `name`; InputError for a name we do not know,
+    MissingDependencyError (with the install command) for one that is not installed."""
+    known = _KNOWN.get(name)
+    if known is None:
+        raise InputError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+    factory = available_engines().get(name)
+    if factory is None:
+        raise MissingDependencyError(known.missing)
+    return factory
+
+
+def piper_settings(options: PiperSettings | Mapping[str, str] | None) -> EngineSettings:
+    """The engine's own settings from either form callers give them in: a `PiperSettings`, or
+    the older mapping `{"model": path}` (kept while the callers move to the type)."""
+    if options is None or isinstance(options, PiperSettings):
+        return options
+    model = options.get("model")
+    return PiperSettings(model=Path(model) if model else None) if options else None
 
 
 def package_version(distribution: str) -> str:
@@ -95,12 +163,9 @@ def package_version(distribution: str) -> str:
         return "?"
 
 
-def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
-    """Make the engine called `name` (call this inside the worker process)."""
-    try:
-        factory = ENGINES[name]
-    except KeyError:
-        raise InputError(
-            f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}"
-        ) from None
-    return factory(options or {})
+def create_engine(
+    name: str, settings: PiperSettings | Mapping[str, str] | None = None, *, threads: int = 0
+) -> Engine:
+    """Make the engine called `name` (call this inside the worker process); `threads` is how
+    many cores it may use (0: as many as it likes)."""
+    return engine_factory(name)(piper_settings(settings), threads)

@@ -22,12 +22,13 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from ...model import Voice, VoiceSettings
+from . import Engine
 
 SAMPLE_RATE = 22050
 START = "<start>"
 
 
-class FakeEngine:
+class FakeEngine(Engine):
     """Speaks in tones: each word lasts 60/rate seconds; the pitch depends on the text."""
 
     name = "fake"

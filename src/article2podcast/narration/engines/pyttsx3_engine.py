@@ -22,7 +22,7 @@ from pydub import AudioSegment
 
 from ...errors import InputError, MissingDependencyError, NarrationError, UnknownVoiceError
 from ...model import Voice, VoiceSettings
-from . import package_version
+from . import Engine, package_version
 
 _FILE_WAIT_S = 10.0
 _IDLE_WAIT_S = 2.0
@@ -37,7 +37,7 @@ _INSTALL_HINT = (
 )
 
 
-class Pyttsx3Engine:
+class Pyttsx3Engine(Engine):
     """pyttsx3 with its platform driver."""
 
     name = "pyttsx3"
