@@ -26,6 +26,7 @@ from typing import NoReturn
 from . import __version__
 from .audio.ffmpeg import FORMATS
 from .audio.loudness import PODCAST_TARGET_LUFS
+from .environment import environment
 from .episode.naming import DEFAULT_FOLDER
 from .errors import Article2PodcastError, InputError
 from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
@@ -340,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(f"{PROG}: {exc}")
             return exc.exit_code
         except KeyboardInterrupt:
-            if os.environ.get("A2P_TRACE"):
+            if environment().trace:
                 import traceback
 
                 traceback.print_exc()
@@ -352,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
         except Exception as exc:  # a bug: still one line, the traceback on request
-            if os.environ.get("ARTICLE2PODCAST_DEBUG"):
+            if environment().debug:
                 raise
             _say(_internal_error(exc))
             return EXIT_FAILURE
@@ -388,7 +389,7 @@ def _one_line_from_threads() -> Iterator[None]:
     previous = threading.excepthook
 
     def report(failure: threading.ExceptHookArgs) -> None:
-        if os.environ.get("ARTICLE2PODCAST_DEBUG") or failure.exc_value is None:
+        if environment().debug or failure.exc_value is None:
             previous(failure)
         elif not issubclass(failure.exc_type, SystemExit):
             _say(_internal_error(failure.exc_value, " in a background task"))

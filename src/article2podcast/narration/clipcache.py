@@ -37,6 +37,7 @@ from typing import Any
 import platformdirs
 
 from ..audio.loudness import MAX_CLIP_GAIN_DB
+from ..environment import environment
 from ..errors import InputError
 from ..model import Clip
 
@@ -72,7 +73,7 @@ CACHE_DIR_ENV = "ARTICLE2PODCAST_CACHE_DIR"
 
 def default_cache_dir() -> Path:
     """$ARTICLE2PODCAST_CACHE_DIR, else the user's cache folder (platformdirs)."""
-    configured = os.environ.get(CACHE_DIR_ENV)
+    configured = environment().cache_dir
     if configured:
         return Path(configured)
     return Path(platformdirs.user_cache_dir("article2podcast")) / "clips"

@@ -35,6 +35,7 @@ from pydub import AudioSegment
 
 from ..audio.loudness import CLIP_TARGET_LUFS, clip_gain_db
 from ..audio.mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
+from ..environment import environment
 from ..errors import Article2PodcastError, InputError, NarrationError, UnknownVoiceError
 from ..model import ROLES, Clip, Role, Script, Utterance, Voice, VoiceSettings
 from ..programs import last_lines
@@ -756,7 +757,7 @@ def _longest_inner_silence_s(clip: AudioSegment) -> float:
 
 
 def _timeout(text: str) -> float:
-    configured = os.environ.get(TIMEOUT_ENV)
+    configured = environment().engine_timeout
     try:
         return (
             float(configured) if configured else _BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text)
