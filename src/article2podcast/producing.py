@@ -102,6 +102,8 @@ class _Run:
     """The voice of each role."""
     staging: Staging
     """Where its files are written before they are renamed into place."""
+    audio: Path
+    """The staged audio file, renamed into place last."""
     encoded: Path
     """Where the encoder writes (the staged audio, or a scratch file to be tagged)."""
 
@@ -219,7 +221,7 @@ def _start(
     # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
     fmt = format_for(destination)
     encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
-    return _Run(destination, files, scratch, narrator, voices, staging, encoded)
+    return _Run(destination, files, scratch, narrator, voices, staging, audio, encoded)
 
 
 def _narrate(
@@ -271,7 +273,7 @@ def _tag(
     run: _Run, plan: Plan, settings: Settings, cover: Cover, chapters: Sequence[Chapter]
 ) -> None:
     """Tag the audio with its title, show, chapters and cover."""
-    audio = run.staging.path_for(run.destination)
+    audio = run.audio
     tags = _tags(plan, settings)
     if format_for(run.destination).ffmpeg_tags:
         encode(
@@ -287,11 +289,9 @@ def _tag(
         write_mp3_tags(audio, tags, chapters, cover)
 
 
-def _check(
-    run: _Run, plan: Plan, settings: Settings, mixdown: Mixdown, silences: Any
-) -> None:
+def _check(run: _Run, plan: Plan, settings: Settings, mixdown: Mixdown, silences: Any) -> None:
     """The file is as long as the mix, and every clip is where the plan put it."""
-    _verify_duration(run.staging.path_for(run.destination), mixdown.duration_ms)
+    _verify_duration(run.audio, mixdown.duration_ms)
     check_episode(
         utterances=plan.utterances,
         timings=mixdown.utterances,
