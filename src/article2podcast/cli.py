@@ -88,6 +88,44 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(defaults.output_dir),
         help=f"folder for the default name <slug-of-title>.mp3 (default {defaults.output_dir})",
     )
+    _add_voice_arguments(parser, defaults)
+    parser.add_argument("--no-music", action="store_true", help="no sting, no bed under the intro")
+    parser.add_argument(
+        "--cover", metavar="IMAGE", help="cover image (PNG or JPEG, square, >= 1400 px)"
+    )
+    parser.add_argument(
+        "--lexicon", metavar="FILE", help='pronunciation lexicon (TOML: Teigen = "TY-gin")'
+    )
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=defaults.jobs,
+        help="engine workers narrating at once (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=(
+            "where narrated clips are kept between runs (default: your cache folder; "
+            f"'{PROG} cache size' shows it)"
+        ),
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="narrate everything again; keep no clips"
+    )
+    parser.add_argument(
+        "--plan", action="store_true", help="print the manifest of what would be read; no audio"
+    )
+    parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
+    parser.add_argument("--sample", action="store_true", help="narrate the bundled sample article")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _add_voice_arguments(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Who speaks, how fast and how loud."""
     parser.add_argument("--voice", metavar="ID", help="the narrator's voice id or name (--voices)")
     parser.add_argument("--quote-voice", metavar="ID", help="the voice that reads quotations")
     parser.add_argument("--host-voice", metavar="ID", help="the voice of the intro and outro")
@@ -124,39 +162,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=defaults.loudness,
         help=f"integrated loudness target (default {defaults.loudness:g}; true peak <= -1 dBTP)",
     )
-    parser.add_argument("--no-music", action="store_true", help="no sting, no bed under the intro")
-    parser.add_argument(
-        "--cover", metavar="IMAGE", help="cover image (PNG or JPEG, square, >= 1400 px)"
-    )
-    parser.add_argument(
-        "--lexicon", metavar="FILE", help='pronunciation lexicon (TOML: Teigen = "TY-gin")'
-    )
-    parser.add_argument(
-        "--jobs",
-        metavar="N",
-        type=_jobs,
-        default=defaults.jobs,
-        help="engine workers narrating at once (default: the number of cores)",
-    )
-    parser.add_argument(
-        "--cache-dir",
-        metavar="DIR",
-        help=(
-            "where narrated clips are kept between runs (default: your cache folder; "
-            f"'{PROG} cache size' shows it)"
-        ),
-    )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="narrate everything again; keep no clips"
-    )
-    parser.add_argument(
-        "--plan", action="store_true", help="print the manifest of what would be read; no audio"
-    )
-    parser.add_argument("--voices", action="store_true", help="list the engine's voices and exit")
-    parser.add_argument("--sample", action="store_true", help="narrate the bundled sample article")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    return parser
 
 
 Number = TypeVar("Number", int, float)

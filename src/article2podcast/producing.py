@@ -1,8 +1,5 @@
-"""Producing an episode: the pipeline from a plan to an audio file with its sidecars.
-
-claim the name -> narrate -> mix -> encode (master again if off target) -> tag -> verify
--> write the sidecars -> rename into place
-"""
+"""Producing an episode: claim the name -> narrate -> mix -> encode (master again if off
+target) -> tag -> verify -> write the sidecars -> rename into place."""
 
 from __future__ import annotations
 
