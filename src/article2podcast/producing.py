@@ -1,18 +1,14 @@
-"""Producing an episode: the pipeline from an article to an MP3 with its captions and manifest.
-
-read -> script -> pace -> narrate -> mix -> encode -> verify -> rename into place
-"""
+"""Producing an episode: claim the name -> narrate -> mix -> encode (master again if off
+target) -> tag -> verify -> write the sidecars -> rename into place."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import importlib
 import itertools
-import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +16,6 @@ from typing import Any, TypeVar
 from . import __version__
 from .audio import music as show_music
 from .audio.ffmpeg import (
-    FORMATS,
     Delivered,
     encode,
     encode_stream,
@@ -41,64 +36,32 @@ from .audio.mixing import (
     sentence_timings,
 )
 from .audio.verifying import check_episode
-from .episode.captions import render_srt, render_vtt
-from .episode.chapters import chapters_for, podcasting20
+from .episode.chapters import Chapter, chapters_for
 from .episode.cover import Cover, make_cover
 from .episode.manifest import build_manifest
-from .episode.naming import (
-    DEFAULT_FOLDER,
-    default_episode_path,
-    public_article,
-    sidecar,
-)
 from .episode.naming import SIDECARS as SIDECARS  # where the episode's files were first listed
-from .episode.notes import render_notes
-from .episode.ownership import (
-    article_id,
-    check,
-    claim,
-    claimed_by_another,
-    episode_files,
-    in_the_way,
-)
-from .episode.pages import episode_page
+from .episode.naming import public_article, sidecar
+from .episode.ownership import article_id, check, choose, claim, episode_files
+from .episode.sidecars import Sidecars, write_sidecars
 from .episode.staging import Staging, clean_abandoned
 from .episode.tagging import Tags, finish_tags, write_mp3_tags
 from .episode.user_cover import read_cover
-from .errors import ExportError, InputError, NarrationError
-from .model import Article, Clip, Role, Script, Utterance
+from .errors import ExportError, NarrationError
+from .model import Clip
 from .narration.clipcache import ClipCache
-from .narration.narrator import EngineProcess, Narrator, Voices, resolve_voices
+from .narration.narrator import Narrator, Voices
+from .planning import Plan, details
+from .planning import make_plan as make_plan  # where the plan was first made
 from .programs import require
+from .progress import OnProgress, Progress, ignore
 from .publishing.library import write_index
-from .reading import STDIN, read_article
-from .reading.alphabets import dominant_script
-from .reading.fetching import is_url
+from .reading import STDIN
 from .scratch import scratch_folder
-from .scripting.pacing import plan_utterances
-from .scripting.segments import script_article
-from .scripting.speakable import BUILTIN_LEXICON, has_words
-from .scripting.speakable.lexicon import Lexicon, default_lexicon
+from .scripting.speakable import has_words
 from .settings import Settings
 
 # The encoded file may differ from the mix by the encoder's padding, never by more.
 _DURATION_TOLERANCE_MS = 150
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What an episode will say, before any audio exists."""
-
-    article: Article
-    """The article as read."""
-    script: Script
-    """Its segments and sentences."""
-    utterances: tuple[Utterance, ...]
-    """Every engine call, with the pause before it."""
-    lexicon: Lexicon = BUILTIN_LEXICON
-    """The pronunciation lexicon the script was made with."""
-    warnings: tuple[str, ...] = ()
-    """What the user should know before the episode is made (one line each)."""
 
 
 @dataclass(frozen=True)
@@ -121,146 +84,39 @@ class Episode:
     """How many of them the engine spoke this time (the rest came from the cache)."""
 
 
-def make_plan(source: str, settings: Settings) -> Plan:
-    """Read and script the article at `source` (a path, or '-' for standard input)."""
-    lexicon = default_lexicon(settings.lexicon)  # a broken lexicon fails before reading
-    article = read_article(source)
-    name = "standard input" if source == STDIN else source
-    warnings = _check_language(article, name, settings)
-    script = script_article(
-        article, show=settings.show, max_chars=settings.max_utterance_chars, lexicon=lexicon
-    )
-    utterances = tuple(plan_utterances(script, settings.pauses))
-    if not any(has_words(u.text) for u in utterances if u.role != "host"):
-        raise InputError(
-            f"{name} has nothing to read aloud (only markup, symbols or runs of characters "
-            "that are not words); give an article with some text in it"
-        )
-    return Plan(article, script, utterances, lexicon, warnings)
+@dataclass(frozen=True)
+class _Run:
+    """An episode being made: where it goes and what makes it."""
 
-
-def _check_language(article: Article, name: str, settings: Settings) -> tuple[str, ...]:
-    """Refuse an article the default (English) voices cannot read; warn of one they would
-    read badly. With a voice of the user's choice (or voice file), the choice is theirs."""
-    if settings.voice is not None or settings.piper_voice is not None:
-        return ()
-    text = "\n".join([article.title, *(block.text for block in article.blocks)])
-    script = dominant_script(text)
-    if script not in ("Latin", ""):
-        raise InputError(
-            f"{name} is written in {script} script, which the default English voices cannot "
-            "read; choose a voice for its language with --voice (list them with --voices)"
-        )
-    language = (article.page.language or "") if article.page else ""
-    if language and not language.lower().startswith("en"):
-        return (
-            f"the page says it is in {language!r}, but the default voices read English; "
-            "choose a voice for its language with --voice (list them with --voices)",
-        )
-    return ()
-
-
-def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
-    """The manifest of a plan: segments as they would be read (in which voice), no timings."""
-    with EngineProcess(settings.engine, settings.engine_options()) as engine:
-        voices = resolve_voices(engine, settings.requested_voices())
-    return build_manifest(
-        plan.script, None, duration_ms=None, details=_details(plan, settings, voices), voices=voices
-    )
-
-
-def output_path(
-    requested: str | None,
-    plan: Plan,
-    default_folder: Path = DEFAULT_FOLDER,
-    *,
-    cover: Path | None = None,
-) -> Path:
-    """Where the episode goes; checks that it can be written there, before any work is done.
-
-    Without a requested path: `<slug-of-title>.mp3` in `default_folder` (created), or
-    `<slug>-2.mp3`... when one of its files is in the way (not ours, or of another article);
-    `produce` picks it again when it starts. A requested path is the user's: the episode
-    replaces what is there, its sidecars only files of ours (`cover` given: no cover is
-    written beside it).
-    """
-    cover_generated = cover is None
-    if requested is None:
-        try:
-            default_folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(
-                f"cannot create the output folder {default_folder} ({exc.strerror}); "
-                "choose another with --output-dir or -o"
-            ) from exc
-        return _choose(default_folder, plan, cover_generated=cover_generated, claims=False)
-    path = Path(requested)
-    if path.is_dir():
-        raise InputError(f"-o {requested} is a folder; give a file name such as episode.mp3")
-    if path.suffix.lower() not in FORMATS:
-        raise InputError(
-            f"-o {requested}: unsupported format {path.suffix or '(none)'!r}; end the name in "
-            f"one of {', '.join(FORMATS)}"
-        )
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(f"-o {requested}: folder {folder} does not exist; create it first")
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"-o {requested}: folder {folder} is not writable; choose another")
-    files = episode_files(path, cover_generated=cover_generated)
-    for target in files:
-        if _is_the_article(target, plan):
-            raise InputError(f"-o {requested} would overwrite the article itself; choose another")
-        if target.is_dir():
-            raise InputError(f"-o {requested}: {target} is a folder; choose another name")
-    blocker = in_the_way(path, files[1:], article=None)
-    if blocker is not None:
-        raise InputError(
-            f"-o {requested}: {blocker} is in the way (article2podcast did not make it, so it "
-            "is not replaced); move it away or choose another name"
-        )
-    return path
-
-
-def _choose(folder: Path, plan: Plan, *, cover_generated: bool, claims: bool) -> Path:
-    """The first default name in `folder` whose files are all free or this article's (and,
-    with `claims`, that no live run is making another article's episode under)."""
-    article = article_id(plan.article)
-    from_file = plan.article.source != STDIN and not is_url(plan.article.source)
-    source_name = Path(plan.article.source).stem if from_file else ""
-
-    def taken(episode: Path) -> bool:
-        files = episode_files(episode, cover_generated=cover_generated)
-        return (
-            any(_is_the_article(path, plan) for path in files)
-            or in_the_way(episode, files, article=article) is not None
-            or (claims and claimed_by_another(episode, article))
-        )
-
-    return default_episode_path(folder, plan.script.title, source_name, taken)
-
-
-def _is_the_article(path: Path, plan: Plan) -> bool:
-    source = plan.article.source
-    if source == STDIN or is_url(source):
-        return False
-    try:
-        return path.exists() and path.samefile(source)
-    except OSError:
-        return False
+    destination: Path
+    """The episode's final path."""
+    files: list[Path]
+    """Its audio and sidecars."""
+    scratch: Path
+    """This run's temporary folder."""
+    narrator: Narrator
+    """The engine workers."""
+    voices: Voices
+    """The voice of each role."""
+    staging: Staging
+    """Where its files are written before they are renamed into place."""
+    audio: Path
+    """The staged audio file, renamed into place last."""
+    encoded: Path
+    """Where the encoder writes (the staged audio, or a scratch file to be tagged)."""
 
 
 def produce(
     plan: Plan,
     destination: Path,
     settings: Settings,
-    on_segment: Callable[[], None] = lambda: None,
+    on_progress: OnProgress = ignore,
     *,
     named: bool = True,
 ) -> Episode:
     """Narrate, mix and master `plan` into `destination`, with its sidecar files.
 
-    `on_segment` is called as each segment is narrated (for a progress bar). `named`: the user
+    `on_progress` is told of each segment narrated and each stage after. `named`: the user
     named `destination`; otherwise it was proposed by `output_path`, and the default name is
     picked again now, atomically with the other runs in its folder (the episode's path says
     which it is).
@@ -271,148 +127,37 @@ def produce(
     # cover is drawn and the engine's worker starts.
     threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
     cover = _cover(plan, settings)  # a bad --cover fails before any narration
-    fmt = format_for(destination)
-    article = article_id(plan.article)
-    cover_generated = settings.cover is None
     clean_abandoned(destination.parent)  # what killed runs left
     with contextlib.ExitStack() as stack:
-
-        def choose() -> Path:
-            return _choose(destination.parent, plan, cover_generated=cover_generated, claims=True)
-
-        destination = stack.enter_context(
-            claim(
-                destination,
-                article,
-                choose=None if named else choose,
-                cover_generated=cover_generated,
-            )
-        )
-        files = episode_files(destination, cover_generated=cover_generated)
-        scratch = stack.enter_context(scratch_folder())
-        cache = (
-            ClipCache(settings.cache_dir, settings.cache_max_bytes)
-            if settings.cache_dir is not None
-            else ClipCache(scratch / "clips")  # for this run only (a second mastering pass)
-        )
-        cache.prepare()
-        if settings.cache_dir is not None:
-            stack.callback(_prune, cache)
-        narrator = stack.enter_context(
-            Narrator(settings.engine, settings.jobs, cache, settings.engine_options())
-        )
-        voices = narrator.resolve_voices(settings.requested_voices())
-        staging = stack.enter_context(
-            Staging(
-                # Named: the episode replaces what is there; its sidecars only files of ours.
-                check=lambda: check(
-                    destination, files[1:] if named else files, article=None if named else article
-                )
-            )
-        )
-        audio = staging.path_for(destination)  # staged first, renamed into place last
-        # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
-        encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
-
-        def encode_stream_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Delivered:
-            gain = predicted_gain(settings.loudness, fmt)
-            return encode_stream(
-                pcm, pcm_format, encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
-            )
-
-        mixdown, delivered = _render(plan, settings, narrator, voices, encode_stream_, on_segment)
-        narrated = narrator.narrated
-        loudness, silences = delivered.loudness, delivered.silences
-        if not on_target(loudness, settings.loudness):
-            # The prediction missed (an unusual voice or article): master the mix the careful
-            # way, from the clips just narrated (all in the cache now).
-            master_file = scratch / "master.flac"
-
-            def render_master_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
-                return render_master(pcm, pcm_format, master_file)
-
-            mixdown, source = _render(plan, settings, narrator, voices, render_master_)
-            loudness = master(
-                master_file,
-                encoded,
-                scratch,
-                source_loudness=source,
-                target_lufs=settings.loudness,
-                metadata={},
-                chapters=[],
-            )
-            silences = measure_delivered(encoded).silences
+        run = _start(stack, plan, destination, settings, named=named)
+        mixdown, loudness, silences = _narrate(run, plan, settings, on_progress)
+        narrated = run.narrator.narrated
+        on_progress(Progress("writing", 0, 1))
         timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
         chapters = chapters_for(plan.script, segment_timings(timings), mixdown.duration_ms)
-        tags = _tags(plan, settings)
-        if fmt.ffmpeg_tags:
-            encode(
-                encoded,
-                audio,
-                metadata=tags.as_metadata(),
-                chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
-                copy=True,
-            )
-            if destination.suffix.lower() != ".wav":
-                finish_tags(audio, cover, chapters)
-        else:
-            write_mp3_tags(audio, tags, chapters, cover)
-        _verify_duration(audio, mixdown.duration_ms)
-        check_episode(
-            utterances=plan.utterances,
-            timings=mixdown.utterances,
-            duration_ms=mixdown.duration_ms,
-            rate=settings.rate or narrator.default_rate,
-            silences=silences,
-            pauses=settings.pauses,
-        )
-        details = _details(plan, settings, voices) | {
-            "article_id": article,
-            "audio": destination.name,
-            "sidecars": [path.name for path in files[1:]],
-            "loudness": {
-                "target_lufs": settings.loudness,
-                "integrated_lufs": loudness.integrated_lufs,
-                "true_peak_dbtp": loudness.true_peak_dbtp,
-                "range_lu": loudness.range_lu,
-            },
-            "chapters": [
-                {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
-            ],
-            "produced": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        }
+        _tag(run, plan, settings, cover, chapters)
+        _check(run, plan, settings, mixdown, silences)
         manifest = build_manifest(
             plan.script,
             timings,
             duration_ms=mixdown.duration_ms,
-            details=details,
-            voices=voices,
+            details=_details(run, plan, settings, loudness, chapters),
+            voices=run.voices,
         )
-        cues = [
-            (timing, sentence.text)
-            for segment, segment_timings_ in zip(plan.script.segments, timings, strict=True)
-            for sentence, timing in zip(segment.sentences, segment_timings_, strict=True)
-        ]
-        staging.write_text(sidecar(destination, ".vtt"), render_vtt(cues))
-        staging.write_text(sidecar(destination, ".srt"), render_srt(cues))
-        staging.write_json(sidecar(destination, ".chapters.json"), podcasting20(chapters))
-        staging.write_text(
-            sidecar(destination, ".md"),
-            render_notes(
-                public_article(plan.article),
-                chapters,
-                show=settings.show,
-                duration_ms=mixdown.duration_ms,
-            ),
+        data = Sidecars(
+            script=plan.script,
+            timings=timings,
+            chapters=chapters,
+            article=public_article(plan.article),
+            show=settings.show,
+            duration_ms=mixdown.duration_ms,
+            manifest=manifest,
+            cover=cover if settings.cover is None else None,
         )
-        if settings.cover is None:
-            staging.write_bytes(sidecar(destination, ".png"), cover.data)
-        elif _ours(destination, sidecar(destination, ".png")):
-            staging.remove(sidecar(destination, ".png"))  # a generated cover, now not used
-        cover_name = sidecar(destination, ".png").name if settings.cover is None else None
-        staging.write_text(sidecar(destination, ".html"), episode_page(manifest, cover=cover_name))
-        staging.write_json(sidecar(destination, ".json"), manifest)
+        write_sidecars(run.staging, run.destination, data)
+    destination = run.destination
     write_index(destination.parent)  # the folder's index page lists the new episode
+    on_progress(Progress("writing", 1, 1))
     return Episode(
         path=destination,
         captions=sidecar(destination, ".vtt"),
@@ -424,19 +169,172 @@ def produce(
     )
 
 
+def _start(
+    stack: contextlib.ExitStack, plan: Plan, destination: Path, settings: Settings, *, named: bool
+) -> _Run:
+    """Claim the episode's name, start the engine workers and the staging."""
+    article = article_id(plan.article)
+    cover_generated = settings.cover is None
+
+    def again() -> Path:
+        return choose(
+            destination.parent,
+            plan.article,
+            plan.script.title,
+            cover_generated=cover_generated,
+            claims=True,
+        )
+
+    destination = stack.enter_context(
+        claim(
+            destination,
+            article,
+            choose=None if named else again,
+            cover_generated=cover_generated,
+        )
+    )
+    files = episode_files(destination, cover_generated=cover_generated)
+    scratch = stack.enter_context(scratch_folder())
+    cache = (
+        ClipCache(settings.cache_dir, settings.cache_max_bytes)
+        if settings.cache_dir is not None
+        else ClipCache(scratch / "clips")  # for this run only (a second mastering pass)
+    )
+    cache.prepare()
+    if settings.cache_dir is not None:
+        stack.callback(_prune, cache)
+    narrator = stack.enter_context(
+        Narrator(settings.engine, settings.jobs, cache, settings.engine_options())
+    )
+    voices = narrator.resolve_voices(settings.requested_voices())
+    staging = stack.enter_context(
+        Staging(
+            # Named: the episode replaces what is there; its sidecars only files of ours.
+            check=lambda: check(
+                destination, files[1:] if named else files, article=None if named else article
+            )
+        )
+    )
+    audio = staging.path_for(destination)  # staged first, renamed into place last
+    # ffmpeg writes the tags and chapters of the formats it tags, once they are known.
+    fmt = format_for(destination)
+    encoded = scratch / f"encoded{destination.suffix.lower()}" if fmt.ffmpeg_tags else audio
+    return _Run(destination, files, scratch, narrator, voices, staging, audio, encoded)
+
+
+def _narrate(
+    run: _Run, plan: Plan, settings: Settings, on_progress: OnProgress
+) -> tuple[Mixdown, Loudness, list[tuple[float, float]]]:
+    """Narrate, mix and encode the episode at its loudness target: predicted, else mastered
+    again from the clips just narrated."""
+    fmt = format_for(run.destination)
+    total = len(plan.script.segments)
+    narrated = itertools.count(1)
+    on_progress(Progress("narrating", 0, total))
+
+    def on_segment() -> None:
+        on_progress(Progress("narrating", min(next(narrated), total), total))
+
+    def encode_stream_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Delivered:
+        gain = predicted_gain(settings.loudness, fmt)
+        return encode_stream(
+            pcm, pcm_format, run.encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
+        )
+
+    mixdown, delivered = _render(plan, settings, run, encode_stream_, on_segment)
+    on_progress(Progress("mastering", 0, 1))
+    loudness, silences = delivered.loudness, delivered.silences
+    if not on_target(loudness, settings.loudness):
+        # The prediction missed (an unusual voice or article): master the mix the careful
+        # way, from the clips just narrated (all in the cache now).
+        master_file = run.scratch / "master.flac"
+
+        def render_master_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
+            return render_master(pcm, pcm_format, master_file)
+
+        mixdown, source = _render(plan, settings, run, render_master_)
+        loudness = master(
+            master_file,
+            run.encoded,
+            run.scratch,
+            source_loudness=source,
+            target_lufs=settings.loudness,
+            metadata={},
+            chapters=[],
+        )
+        silences = measure_delivered(run.encoded).silences
+    on_progress(Progress("mastering", 1, 1))
+    return mixdown, loudness, silences
+
+
+def _tag(
+    run: _Run, plan: Plan, settings: Settings, cover: Cover, chapters: Sequence[Chapter]
+) -> None:
+    """Tag the audio with its title, show, chapters and cover."""
+    audio = run.audio
+    tags = _tags(plan, settings)
+    if format_for(run.destination).ffmpeg_tags:
+        encode(
+            run.encoded,
+            audio,
+            metadata=tags.as_metadata(),
+            chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
+            copy=True,
+        )
+        if run.destination.suffix.lower() != ".wav":
+            finish_tags(audio, cover, chapters)
+    else:
+        write_mp3_tags(audio, tags, chapters, cover)
+
+
+def _check(run: _Run, plan: Plan, settings: Settings, mixdown: Mixdown, silences: Any) -> None:
+    """The file is as long as the mix, and every clip is where the plan put it."""
+    _verify_duration(run.audio, mixdown.duration_ms)
+    check_episode(
+        utterances=plan.utterances,
+        timings=mixdown.utterances,
+        duration_ms=mixdown.duration_ms,
+        rate=settings.rate or run.narrator.default_rate,
+        silences=silences,
+        pauses=settings.pauses,
+    )
+
+
+def _details(
+    run: _Run, plan: Plan, settings: Settings, loudness: Loudness, chapters: Sequence[Chapter]
+) -> dict[str, Any]:
+    """The manifest's account of the episode's making."""
+    return details(plan, settings, run.voices) | {
+        "article_id": article_id(plan.article),
+        "audio": run.destination.name,
+        "sidecars": [path.name for path in run.files[1:]],
+        "loudness": {
+            "target_lufs": settings.loudness,
+            "integrated_lufs": loudness.integrated_lufs,
+            "true_peak_dbtp": loudness.true_peak_dbtp,
+            "range_lu": loudness.range_lu,
+        },
+        "chapters": [
+            {"start_ms": c.start_ms, "end_ms": c.end_ms, "title": c.title} for c in chapters
+        ],
+        "produced": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+
+
 Measured = TypeVar("Measured")
 
 
 def _render(
     plan: Plan,
     settings: Settings,
-    narrator: Narrator,
-    voices: Voices,
+    run: _Run,
     sink: Callable[[Iterable[bytes], PcmFormat], Measured],
     on_segment: Callable[[], None] = lambda: None,
 ) -> tuple[Mixdown, Measured]:
     """Narrate and mix the episode, streaming its PCM into `sink`."""
-    clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
+    clips = run.narrator.clips(
+        plan.script, plan.utterances, run.voices, settings.rate, on_segment
+    )
     try:
         held: list[Clip | None] = []
         for clip in clips:  # the mix takes the format of the engine's first clip
@@ -455,10 +353,6 @@ def _render(
     finally:
         clips.close()
     return mixer.mixdown(), loudness
-
-
-def _ours(episode: Path, path: Path) -> bool:
-    return path.exists() and in_the_way(episode, [path], article=None) is None
 
 
 def _prune(cache: ClipCache) -> None:
@@ -504,16 +398,3 @@ def _tags(plan: Plan, settings: Settings) -> Tags:
         date=datetime.date.today().isoformat(),
         comment=f"Read aloud from {source} by article2podcast {__version__}",
     )
-
-
-def _details(plan: Plan, settings: Settings, voices: Mapping[Role, str | None]) -> dict[str, Any]:
-    article = public_article(plan.article)
-    return {
-        "source": article.source,
-        "page": dataclasses.asdict(article.page) if article.page else None,
-        "show": settings.show,
-        "engine": settings.engine,
-        "voice": voices.get("narrator"),
-        "voices": dict(voices),
-        "rate": settings.rate,
-    }

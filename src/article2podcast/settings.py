@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audio.loudness import PODCAST_TARGET_LUFS
+from .episode.naming import DEFAULT_FOLDER
 from .errors import InputError
 from .model import Role
 from .narration.clipcache import DEFAULT_MAX_BYTES, default_cache_dir
-from .narration.engines import DEFAULT_ENGINE
+from .narration.engines import DEFAULT_ENGINE, PiperSettings
 from .scripting.pacing import Pauses
 from .scripting.segments import DEFAULT_SHOW, MAX_UTTERANCE_CHARS
 from .scripting.speakable import control_characters, has_words
@@ -19,6 +20,9 @@ from .scripting.speakable import control_characters, has_words
 # comes out at about 153 actual wpm, a natural podcast pace, with a recogniser's word error
 # rate within noise of slower rates; errors rise from 175 and break down at pyttsx3's 200.
 DEFAULT_RATE = 160
+MIN_RATE, MAX_RATE = 60, 400
+MIN_LUFS, MAX_LUFS = -30.0, -9.0
+MAX_JOBS = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,25 +54,51 @@ class Settings:
     """The user's cover image; None to generate one."""
     lexicon: Path | None = None
     """A pronunciation lexicon (TOML) on top of the built-in one and the user's own."""
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    """How many engine workers narrate at once."""
+    jobs: int = field(default_factory=lambda: min(os.cpu_count() or 1, MAX_JOBS))
+    """How many engine workers narrate at once (default: the number of cores)."""
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     """Where narrated clips are kept between runs; None for no cache."""
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     """The cache's size limit: the least recently used clips go beyond it."""
-    piper_voice: Path | None = None
-    """A Piper voice file (.onnx, its .onnx.json beside it) instead of the bundled one."""
+    piper: PiperSettings = field(default_factory=PiperSettings)
+    """What only the Piper engine is told (its voice file)."""
+    output_dir: Path = DEFAULT_FOLDER
+    """The folder of an episode given no file name: `<slug-of-title>.mp3` in it."""
 
     def __post_init__(self) -> None:
         _check_show(self.show)
+        if self.rate is not None:
+            check_rate(self.rate)
+        check_loudness(self.loudness)
+        check_jobs(self.jobs)
+        if self.piper.model is not None and self.engine != "piper":
+            raise InputError("--piper-voice is for the piper engine; add --engine piper")
 
     def engine_options(self) -> dict[str, str]:
         """What the engine is told besides its name."""
-        return {"model": str(self.piper_voice)} if self.piper_voice is not None else {}
+        return {"model": str(self.piper.model)} if self.piper.model is not None else {}
 
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""
         return {"narrator": self.voice, "quote": self.quote_voice, "host": self.host_voice}
+
+
+def check_rate(rate: int) -> None:
+    """A speaking rate the engines can keep to and a listener can follow."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise InputError(f"--rate must be between {MIN_RATE} and {MAX_RATE}")
+
+
+def check_loudness(lufs: float) -> None:
+    """A loudness target between a whisper and a master at the ceiling."""
+    if not MIN_LUFS <= lufs <= MAX_LUFS:
+        raise InputError(f"--loudness must be between {MIN_LUFS:g} and {MAX_LUFS:g} LUFS")
+
+
+def check_jobs(jobs: int) -> None:
+    """At least one engine worker, and not so many that they starve each other."""
+    if not 1 <= jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
 
 
 def _check_show(show: str) -> None:

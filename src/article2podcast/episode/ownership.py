@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..audio.ffmpeg import FORMATS
 from ..errors import ExportError, InputError
 from ..locking import folder_lock, hold, is_held, release
 from ..model import Article
+from ..reading.fetching import is_url
 from .manifest import read_manifest
-from .naming import SIDECARS, STDIN, public_url, sidecar
+from .naming import SIDECARS, STDIN, default_episode_path, public_url, sidecar
 
 # `.<stem>.<8 characters of mkstemp>.claim`: a live run's claim on a stem.
 _CLAIM = re.compile(r"\..+\.[a-z0-9_]{8}\.claim")
@@ -217,3 +219,86 @@ def check(episode: Path, files: Sequence[Path], *, article: str | None) -> None:
             f"{blocker} appeared while the episode was made, and article2podcast did not make "
             "it, so it is not replaced; nothing was written: move it away and run again"
         )
+
+
+def output_path(
+    requested: str | None,
+    article: Article,
+    title: str,
+    default_folder: Path,
+    *,
+    cover_generated: bool = True,
+) -> Path:
+    """Where the episode of `article` goes; checks that it can be written there, before any
+    work is done.
+
+    Without a requested path: `<slug-of-title>.mp3` in `default_folder` (created), or
+    `<slug>-2.mp3`... when one of its files is in the way (not ours, or of another article);
+    the producer picks it again when it starts. A requested path is the user's: the episode
+    replaces what is there, its sidecars only files of ours (not `cover_generated`: no cover
+    is written beside it).
+    """
+    if requested is None:
+        try:
+            default_folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the output folder {default_folder} ({exc.strerror}); "
+                "choose another with --output-dir or -o"
+            ) from exc
+        return choose(default_folder, article, title, cover_generated=cover_generated)
+    path = Path(requested)
+    if path.is_dir():
+        raise InputError(f"-o {requested} is a folder; give a file name such as episode.mp3")
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"-o {requested}: unsupported format {path.suffix or '(none)'!r}; end the name in "
+            f"one of {', '.join(FORMATS)}"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"-o {requested}: folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"-o {requested}: folder {folder} is not writable; choose another")
+    files = episode_files(path, cover_generated=cover_generated)
+    for target in files:
+        if _is_the_article(target, article):
+            raise InputError(f"-o {requested} would overwrite the article itself; choose another")
+        if target.is_dir():
+            raise InputError(f"-o {requested}: {target} is a folder; choose another name")
+    blocker = in_the_way(path, files[1:], article=None)
+    if blocker is not None:
+        raise InputError(
+            f"-o {requested}: {blocker} is in the way (article2podcast did not make it, so it "
+            "is not replaced); move it away or choose another name"
+        )
+    return path
+
+
+def choose(
+    folder: Path, article: Article, title: str, *, cover_generated: bool, claims: bool = False
+) -> Path:
+    """The first default name in `folder` whose files are all free or this article's (and,
+    with `claims`, that no live run is making another article's episode under)."""
+    identity = article_id(article)
+    from_file = article.source != STDIN and not is_url(article.source)
+    source_name = Path(article.source).stem if from_file else ""
+
+    def taken(episode: Path) -> bool:
+        files = episode_files(episode, cover_generated=cover_generated)
+        return (
+            any(_is_the_article(path, article) for path in files)
+            or in_the_way(episode, files, article=identity) is not None
+            or (claims and claimed_by_another(episode, identity))
+        )
+
+    return default_episode_path(folder, title, source_name, taken)
+
+
+def _is_the_article(path: Path, article: Article) -> bool:
+    if article.source == STDIN or is_url(article.source):
+        return False
+    try:
+        return path.exists() and path.samefile(article.source)
+    except OSError:
+        return False

@@ -33,6 +33,7 @@ from typing import Any
 
 import platformdirs
 
+from ..environment import CACHE_DIR, environment
 from ..errors import InputError
 from ..model import Clip
 from .clipfiles import (
@@ -66,12 +67,12 @@ __all__ = [
 _STALE_AFTER_S = 60.0
 DEFAULT_MAX_BYTES = 2 * 1024**3
 """The cache's default size limit: about 20 hours of espeak-ng speech."""
-CACHE_DIR_ENV = "ARTICLE2PODCAST_CACHE_DIR"
+CACHE_DIR_ENV = CACHE_DIR
 
 
 def default_cache_dir() -> Path:
     """$ARTICLE2PODCAST_CACHE_DIR, else the user's cache folder (platformdirs)."""
-    configured = os.environ.get(CACHE_DIR_ENV)
+    configured = environment().cache_dir
     if configured:
         return Path(configured)
     return Path(platformdirs.user_cache_dir("article2podcast")) / "clips"

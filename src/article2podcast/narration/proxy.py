@@ -22,6 +22,7 @@ from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from ..environment import ENGINE_TIMEOUT, environment
 from ..errors import InputError
 from ..programs import last_lines
 from .engines import Engine, PiperSettings, engine_factory, piper_settings
@@ -51,7 +52,7 @@ _PRONUNCIATIONS_TIMEOUT_S = 120.0
 # Generous: espeak-ng speaks a sentence in milliseconds; a slow engine gets a second per 10 chars.
 _BASE_TIMEOUT_S = 30.0
 _TIMEOUT_S_PER_CHAR = 0.1
-TIMEOUT_ENV = "ARTICLE2PODCAST_ENGINE_TIMEOUT"
+TIMEOUT_ENV = ENGINE_TIMEOUT
 """Seconds an engine may take on one utterance before it counts as hung (for slow engines and
 machines; the default allows 30 s plus 0.1 s per character)."""
 _GRACE_S = 0.5
@@ -240,7 +241,7 @@ class EngineProcess(Engine):
 
 def speaking_timeout(text: str) -> float:
     """How long the engine may take to speak `text` before it counts as hung."""
-    configured = os.environ.get(TIMEOUT_ENV)
+    configured = environment().engine_timeout
     try:
         return (
             float(configured) if configured else _BASE_TIMEOUT_S + _TIMEOUT_S_PER_CHAR * len(text)

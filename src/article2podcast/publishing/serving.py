@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from ..audio.ffmpeg import FORMATS
+from ..environment import environment
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 SERVED_SUFFIXES = frozenset(
@@ -171,7 +172,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
-        if os.environ.get("ARTICLE2PODCAST_SERVE_LOG"):
+        if environment().serve_log:
             super().log_message(format, *args)
 
 

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..producing import Plan
+from ..planning import Plan
 from .speakable import Change, speak
 from .speakable.english import ABBREVIATIONS
 from .speakable.english_numbers import MONTHS

@@ -1,0 +1,87 @@
+"""The library's face: one call makes an episode, one call plans it.
+
+    episode = produce("article.md", Settings(show="Morning Reads"))
+    print(episode.audio, episode.duration)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import producing
+from .episode.ownership import output_path
+from .episode.sidecars import sidecar_files
+from .planning import Plan as Plan  # the type `plan` returns
+from .planning import make_plan
+from .progress import OnProgress, Progress, ignore
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A finished episode on disk."""
+
+    audio: Path
+    """The audio file."""
+    duration: float
+    """Its length in seconds."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """Every file beside it, by kind: manifest, vtt, srt, chapters, notes, page, and cover
+    when one was generated."""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    """The manifest, as written to `files["manifest"]`."""
+    size: int = 0
+    """The audio file's size in bytes."""
+    clips: int = 0
+    """How many clips the episode is made of."""
+    narrated: int = 0
+    """How many of them the engine spoke this time (the rest came from the cache)."""
+
+
+def plan(source: str | Path, settings: Settings | None = None) -> Plan:
+    """What the episode of `source` (a file, an http(s) URL, or '-' for standard input) will
+    say, before any audio exists."""
+    return make_plan(str(source), settings or Settings())
+
+
+def produce(
+    source: str | Path | Plan,
+    settings: Settings | None = None,
+    *,
+    output: str | Path | None = None,
+    on_progress: OnProgress | None = None,
+) -> Episode:
+    """Make the episode of `source` (a file, an http(s) URL, '-' for standard input, or a
+    plan already made): `output` if given (its extension sets the format), else
+    `<slug-of-title>.mp3` in `settings.output_dir`. `on_progress` is told how far it is."""
+    import json
+
+    settings = settings or Settings()
+    tell = on_progress or ignore
+    if isinstance(source, Plan):
+        the_plan = source
+    else:
+        tell(Progress("reading", 0, 1))
+        the_plan = plan(source, settings)
+        tell(Progress("reading", 1, 1))
+    destination = output_path(
+        None if output is None else str(output),
+        the_plan.article,
+        the_plan.script.title,
+        settings.output_dir,
+        cover_generated=settings.cover is None,
+    )
+    made = producing.produce(the_plan, destination, settings, tell, named=output is not None)
+    tell(Progress("done", 1, 1))
+    files = sidecar_files(made.path, cover_generated=settings.cover is None)
+    return Episode(
+        audio=made.path,
+        duration=made.duration_ms / 1000,
+        files=files,
+        manifest=json.loads(files["manifest"].read_text(encoding="utf-8")),
+        size=made.size_bytes,
+        clips=made.clips,
+        narrated=made.narrated,
+    )

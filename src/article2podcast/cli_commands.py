@@ -1,0 +1,301 @@
+"""The command line's subcommands (check, cache, feed, serve) and what every command shares:
+the parser that fails in one line, and one safe line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import decimal
+import errno
+import re
+import socket
+import sys
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import NoReturn
+
+from .api import plan
+from .errors import InputError
+from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
+from .narration.engines import DEFAULT_ENGINE, ENGINE_NAMES
+from .narration.narrator import EngineFailure, EngineProcess, resolve_voices
+from .publishing.library import write_feed
+from .publishing.serving import make_server
+from .scripting.checking import check, render
+from .settings import Settings
+
+PROG = "article2podcast"
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISSING_DEPENDENCY = 0, 1, 2, 3
+MAX_PORT = 65535
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block.
+        self.exit(EXIT_USAGE, one_line(f"{PROG}: {message} (see {PROG} --help)") + "\n")
+
+
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_MAX_SIZE_BYTES = 2**63 - 1  # the largest size a file system reports
+
+
+def _size(value: str) -> int:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", value.strip().lower())
+    if match is None:
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        raise argparse.ArgumentTypeError(
+            f"--max-size must be a size such as 500M or 2G, not {shown!r}"
+        )
+    # Decimal, not float or int: exact, with no overflow and no digit limit however long the
+    # number is (a size beyond any disk is refused rather than taken as "no limit").
+    try:
+        size = decimal.Decimal(match[1]) * _UNITS[match[2]]
+    except decimal.DecimalException:
+        size = decimal.Decimal("Infinity")
+    if size > _MAX_SIZE_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"--max-size must be at most {_MAX_SIZE_BYTES // _UNITS['t']}T, a size such as 500M "
+            "or 2G"
+        )
+    return int(size)
+
+
+def build_check_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=f"{PROG} check",
+        description=(
+            "Before narrating: list what will be said differently from how it is written "
+            "(numbers, money, dates, abbreviations, acronyms, lexicon entries) and the names "
+            "in the article with how the voice will say them, so that the lexicon can be "
+            "fixed first."
+        ),
+    )
+    parser.add_argument(
+        "input", nargs="?", metavar="INPUT", help="the article (file, URL, or - for stdin)"
+    )
+    parser.add_argument("--sample", action="store_true", help="check the bundled sample")
+    parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
+    parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
+    parser.add_argument("--engine", choices=ENGINE_NAMES, default=DEFAULT_ENGINE)
+    return parser
+
+
+def build_cache_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=f"{PROG} cache",
+        description=(
+            "The clip cache: every narrated sentence, kept so that producing an edited article "
+            "again narrates only what changed. It is pruned to its size limit after every run, "
+            "least recently used clips first."
+        ),
+    )
+    parser.add_argument(
+        "action",
+        choices=("list", "size", "prune", "clear"),
+        help="list the clips, print the cache's size, prune it to --max-size, or empty it",
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="the cache folder (default: yours)")
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        help=f"for prune: the size to keep, such as 500M (default {DEFAULT_MAX_BYTES // 1024**3}G)",
+    )
+    return parser
+
+
+def build_feed_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=f"{PROG} feed",
+        description=(
+            "Write DIR/feed.xml, a podcast feed (RSS 2.0 with the Apple Podcasts and Podcasting "
+            "2.0 tags) of every episode in DIR, and DIR/index.html; a show cover DIR/cover.png "
+            "is made if there is none. Run it again after adding episodes: existing episodes "
+            "keep their ids."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
+    parser.add_argument(
+        "--base-url", required=True, metavar="URL", help="where DIR is served, e.g. https://x/pod/"
+    )
+    parser.add_argument("--title", help="the show's title (default: the episodes' show name)")
+    parser.add_argument("--description", help="the show's description")
+    parser.add_argument("--category", default="News", help="Apple Podcasts category (News)")
+    parser.add_argument("--language", default="en", help="the show's language code (en)")
+    return parser
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=f"{PROG} serve",
+        description=(
+            "Serve DIR over HTTP (feed, pages, audio with byte ranges so players can seek), "
+            "writing its feed for this address first. Ctrl-C stops it."
+        ),
+    )
+    parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port (default 8000; 0: any free port)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 shares "
+        "it on your network)",
+    )
+    return parser
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port must be a whole number, not {value!r}") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"--port must be between 0 and {MAX_PORT}")
+    return port
+
+
+SUBCOMMANDS = {
+    "check": build_check_parser,
+    "cache": build_cache_parser,
+    "feed": build_feed_parser,
+    "serve": build_serve_parser,
+}
+"""Each subcommand's parser."""
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    settings = Settings(
+        engine=args.engine, voice=args.voice, lexicon=Path(args.lexicon) if args.lexicon else None
+    )
+    report = check(plan(article(args), settings))
+    with EngineProcess(settings.engine) as engine:
+        voice = resolve_voices(engine, settings.requested_voices())["narrator"]
+        try:
+            said = engine.pronunciations(list(report.names), voice)
+        except EngineFailure:
+            said = {}  # this engine cannot tell
+    print(render(report, said))
+    return EXIT_OK
+
+
+def _run_feed(args: argparse.Namespace) -> int:
+    feed, count = write_feed(
+        Path(args.folder),
+        args.base_url,
+        title=args.title,
+        description=args.description,
+        category=args.category,
+        language=args.language,
+    )
+    print(f"{feed}  {count} episodes")
+    return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    try:
+        server = make_server(folder, args.host, args.port)
+    except (OSError, ValueError) as exc:
+        # A name that does not resolve, an address that is not this machine's, a host with a
+        # NUL or a bad international name: the host is wrong, not the port.
+        if isinstance(exc, ValueError | socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+            raise InputError(
+                f"cannot listen on --host {args.host!r}: it is not an address of this machine; "
+                "give one such as 127.0.0.1 (this machine only) or 0.0.0.0 (all its networks)"
+            ) from exc
+        raise InputError(
+            f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
+        ) from exc
+    host = _reachable_address() if args.host in ("0.0.0.0", "", "::") else args.host
+    host = f"[{host}]" if ":" in host else host
+    base = f"http://{host}:{server.server_address[1]}/"
+    try:
+        write_feed(folder, base)
+    except BaseException:
+        server.server_close()
+        raise
+    try:
+        print(f"serving {folder} at {base}", flush=True)
+        print(f"paste this feed address into your podcast app: {base}feed.xml", flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say(f"{PROG}: stopped serving {folder}")
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _reachable_address() -> str:
+    """This machine's address on its network, for a server listening on all of them."""
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    cache = ClipCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    if args.action == "list":
+        for entry in cache.entries():
+            try:
+                used = datetime.datetime.fromtimestamp(entry.used).isoformat(" ", "seconds")
+            except (OverflowError, ValueError, OSError):  # a file dated beyond the calendar
+                used = "?"
+            print(f"{entry.key[:16]}\t{_bytes(entry.size_bytes)}\t{used}\t{entry.text}")
+    elif args.action == "size":
+        entries = cache.entries()
+        total = sum(entry.size_bytes for entry in entries)
+        print(f"{cache.folder}\t{len(entries)} clips\t{_bytes(total)}")
+    elif args.action == "prune":
+        print(f"removed {cache.prune(args.max_size)} clips from {cache.folder}")
+    else:
+        print(f"removed {cache.clear()} clips from {cache.folder}")
+    return EXIT_OK
+
+
+def _bytes(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    size, unit = count / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}"
+
+
+def say(line: str) -> None:
+    print(one_line(line), file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """`text` as one safe line: every control or invisible character (a newline, the ESC that
+    starts a terminal command, a bidi override, an undecodable byte of a file name) is shown
+    as its escape, as repr shows it, so that a name can neither split a message nor drive the
+    terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+
+
+def article(args: argparse.Namespace) -> str:
+    if args.sample:
+        if args.input is not None:
+            raise InputError("give either an article or --sample, not both")
+        return str(files("article2podcast") / "data" / "john-legend.txt")
+    if args.input is None:
+        raise InputError("no article given; name a .txt or .md file, '-' for stdin, or --sample")
+    return str(args.input)
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _run_check,
+    "cache": _run_cache,
+    "feed": _run_feed,
+    "serve": _run_serve,
+}
+"""Each subcommand's runner."""
