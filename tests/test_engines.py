@@ -125,10 +125,3 @@ class TestEngineSettings:
         settings = PiperSettings(model=Path("voice.onnx"))
         create_engine("piper", settings, threads=3)
         assert made == [(settings, 3)]
-
-    def test_the_older_mapping_of_options_is_still_understood(
-        self, made: list[tuple[Any, int]]
-    ) -> None:
-        create_engine("piper", {"model": "voice.onnx"})
-        create_engine("piper", {})
-        assert made == [(PiperSettings(model=Path("voice.onnx")), 0), (None, 0)]

@@ -277,7 +277,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.voices:
-        for voice in list_voices(settings.engine, settings.engine_options()):
+        for voice in list_voices(settings.engine, settings.engine_settings()):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
     the_plan = plan(article(args), settings)

@@ -90,7 +90,7 @@ def _check_language(article: Article, name: str, settings: Settings) -> tuple[st
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The manifest of a plan: segments as they would be read (in which voice), no timings."""
-    with EngineProcess(settings.engine, settings.engine_options()) as engine:
+    with EngineProcess(settings.engine, settings.engine_settings()) as engine:
         voices = resolve_voices(engine, settings.requested_voices())
     return build_manifest(
         plan.script, None, duration_ms=None, details=details(plan, settings, voices), voices=voices

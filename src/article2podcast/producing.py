@@ -204,7 +204,7 @@ def _start(
     if settings.cache_dir is not None:
         stack.callback(_prune, cache)
     narrator = stack.enter_context(
-        Narrator(settings.engine, settings.jobs, cache, settings.engine_options())
+        Narrator(settings.engine, settings.jobs, cache, settings.engine_settings())
     )
     voices = narrator.resolve_voices(settings.requested_voices())
     staging = stack.enter_context(

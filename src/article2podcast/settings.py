@@ -74,9 +74,9 @@ class Settings:
         if self.piper.model is not None and self.engine != "piper":
             raise InputError("--piper-voice is for the piper engine; add --engine piper")
 
-    def engine_options(self) -> dict[str, str]:
-        """What the engine is told besides its name."""
-        return {"model": str(self.piper.model)} if self.piper.model is not None else {}
+    def engine_settings(self) -> PiperSettings | None:
+        """The chosen engine's own settings (None: an engine with none)."""
+        return self.piper if self.engine == "piper" else None
 
     def requested_voices(self) -> dict[Role, str | None]:
         """The voice asked for, per role."""

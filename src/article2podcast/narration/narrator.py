@@ -24,7 +24,7 @@ from ..model import Clip, Role, Script, Utterance, VoiceSettings
 from ..scripting.speakable import has_words
 from .clipcache import ClipCache, clip_key
 from .clips import CLIP_PROCESSING, audio_of, clip_problem, finish_clip
-from .engines import PiperSettings
+from .engines import EngineSettings
 from .proxy import TIMEOUT_ENV, EngineProcess
 from .voices import Voices, check_voice, list_voices, resolve_voices
 from .worker import EngineFailure
@@ -57,7 +57,7 @@ class Narrator:
         engine_name: str,
         jobs: int,
         cache: ClipCache,
-        options: PiperSettings | Mapping[str, str] | None = None,
+        options: EngineSettings = None,
     ) -> None:
         self.engine_name = engine_name
         self.jobs = max(1, jobs)

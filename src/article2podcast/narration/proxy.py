@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import weakref
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..environment import ENGINE_TIMEOUT, environment
 from ..errors import InputError
 from ..programs import last_lines
-from .engines import Engine, PiperSettings, engine_factory, piper_settings
+from .engines import Engine, EngineSettings, engine_factory
 from .worker import (
     WORKER_LOG,
     DefaultRate,
@@ -65,13 +65,13 @@ class EngineProcess(Engine):
     def __init__(
         self,
         engine_name: str,
-        options: PiperSettings | Mapping[str, str] | None = None,
+        options: EngineSettings = None,
         *,
         threads: int = 0,
         start: bool = True,
     ) -> None:
         self.name = self.engine_name = engine_name
-        self.settings = piper_settings(options)
+        self.settings = options
         self.threads = threads
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None

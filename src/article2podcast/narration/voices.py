@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from ..errors import UnknownVoiceError
 from ..model import ROLES, Role, Voice, VoiceSettings
-from .engines import Engine, PiperSettings
+from .engines import Engine, EngineSettings
 from .proxy import START_TIMEOUT_S, EngineProcess
 
 Voices = dict[Role, str | None]
@@ -14,7 +14,7 @@ Voices = dict[Role, str | None]
 
 
 def list_voices(
-    engine_name: str, options: PiperSettings | Mapping[str, str] | None = None
+    engine_name: str, options: EngineSettings = None
 ) -> list[Voice]:
     """The voices the engine offers, asked of the engine in its own process."""
     with EngineProcess(engine_name, options) as engine:

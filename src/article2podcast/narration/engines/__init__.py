@@ -11,7 +11,7 @@ it says how to install it, as httpx does with its optional decoders.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -144,15 +144,6 @@ def engine_factory(name: str) -> EngineFactory:
     return factory
 
 
-def piper_settings(options: PiperSettings | Mapping[str, str] | None) -> EngineSettings:
-    """The engine's own settings from either form callers give them in: a `PiperSettings`, or
-    the older mapping `{"model": path}` (kept while the callers move to the type)."""
-    if options is None or isinstance(options, PiperSettings):
-        return options
-    model = options.get("model")
-    return PiperSettings(model=Path(model) if model else None) if options else None
-
-
 def package_version(distribution: str) -> str:
     """An installed package's version, for an engine's fingerprint ('?' if unknown)."""
     import importlib.metadata
@@ -164,8 +155,8 @@ def package_version(distribution: str) -> str:
 
 
 def create_engine(
-    name: str, settings: PiperSettings | Mapping[str, str] | None = None, *, threads: int = 0
+    name: str, settings: EngineSettings = None, *, threads: int = 0
 ) -> Engine:
     """Make the engine called `name` (call this inside the worker process); `threads` is how
     many cores it may use (0: as many as it likes)."""
-    return engine_factory(name)(piper_settings(settings), threads)
+    return engine_factory(name)(settings, threads)
