@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from article2podcast import producing
-from article2podcast.audio.loudness import measure
+from article2podcast.audio.ffmpeg import measure
 from article2podcast.settings import Settings
 from conftest import BUNDLED_SAMPLE
 

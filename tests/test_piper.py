@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from article2podcast.audio.loudness import measure
+from article2podcast.audio.ffmpeg import measure
 from conftest import ffprobe, parse_vtt
 
 PIPER = ("--engine", "piper")

@@ -16,7 +16,7 @@ import pytest
 from mutagen import File as MutagenFile
 from PIL import Image
 
-from article2podcast.audio.loudness import measure
+from article2podcast.audio.ffmpeg import measure
 from conftest import BUNDLED_SAMPLE, parse_vtt
 
 pytestmark = pytest.mark.slow

@@ -1,9 +1,13 @@
-"""Exporting: render the mix, then encode it to the episode's format at podcast loudness.
+"""ffmpeg: the one place that runs ffmpeg and ffprobe, and owns their command lines and filters.
 
-Two ffmpeg runs. The mix streams into a lossless master (FLAC, in a scratch folder) as it is
-narrated; the master is then encoded to the output format with a gain that brings it to the
-loudness target and a true-peak limiter (run at four times the sample rate, so that the
-peaks between samples are caught too), with the chapters for formats that ffmpeg tags.
+It encodes the mix to the episode's format (see `formats`) at podcast loudness and measures
+files (loudness and silences in one run; `loudness` and `verifying` read the reports).
+Usually the mix streams, as it is narrated, through one ffmpeg that levels, limits and
+encodes it while a second measures what was written (`encode_stream`). When that misses the
+target, `mastering` takes the careful way: a lossless FLAC master (`render_master`), levelled
+with a gain and a true-peak limiter (`limit`, run at four times the sample rate, so that the
+peaks between samples are caught too), then encoded (`encode`) and measured (`measure`).
+`encode` also writes the tags and chapters of the formats that ffmpeg tags.
 """
 
 from __future__ import annotations
@@ -20,52 +24,18 @@ from typing import IO
 
 from ..errors import ExportError
 from ..programs import last_lines, require, run, spawn
-from .loudness import MEASURE_FILTER, Loudness, parse_ebur128_summary
+from .formats import FORMATS as FORMATS  # re-exported: imported from here elsewhere
+from .formats import Format as Format
+from .formats import format_for as format_for
+from .loudness import Loudness, parse_ebur128_summary
 from .mixing import PcmFormat
-from .verifying import parse_silences, silence_filter
+from .verifying import SILENCE_DB, SILENCE_MIN_S, parse_silences
 
-SAMPLE_RATE = 44_100
-# Apple Podcasts asks for 96 kbps or more for mono speech.
-BITRATE = "96k"
+# ffmpeg's BS.1770 meter: its summary goes to stderr at the info level, per-frame lines not.
+MEASURE_FILTER = "ebur128=peak=true:framelog=verbose"
+# ffmpeg's silence detector, with the thresholds `verifying.check_episode` judges by.
+SILENCE_FILTER = f"silencedetect=noise={SILENCE_DB}dB:duration={SILENCE_MIN_S}"
 _OVERSAMPLING = 4
-
-
-@dataclass(frozen=True)
-class Format:
-    """An output format, chosen by the episode's file extension."""
-
-    codec: tuple[str, ...]
-    """ffmpeg's codec arguments."""
-    sample_rate: int
-    """The delivered sample rate."""
-    muxer: str
-    """ffmpeg's output format."""
-    mime: str
-    """The MIME type (for feeds)."""
-    ffmpeg_tags: bool
-    """Whether ffmpeg writes the tags and chapters (MP3's are written with mutagen)."""
-    limiter_margin_db: float
-    """How far below the true-peak ceiling the limiter aims: lossy codecs overshoot it."""
-    expected_shift_lu: float
-    """How much encoding usually changes the integrated loudness (measured here)."""
-
-
-_AAC = ("-c:a", "aac", "-movflags", "+faststart")
-FORMATS: dict[str, Format] = {
-    ".mp3": Format(("-c:a", "libmp3lame"), SAMPLE_RATE, "mp3", "audio/mpeg", False, 0.5, -0.4),
-    ".m4a": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0, 0.0),
-    ".m4b": Format(_AAC, SAMPLE_RATE, "ipod", "audio/mp4", True, 2.0, 0.0),
-    ".ogg": Format(("-c:a", "libvorbis"), SAMPLE_RATE, "ogg", "audio/ogg", True, 0.8, 0.0),
-    ".opus": Format(("-c:a", "libopus"), 48_000, "opus", "audio/ogg", True, 0.8, 0.0),
-    ".flac": Format(("-c:a", "flac"), SAMPLE_RATE, "flac", "audio/flac", True, 0.1, 0.0),
-    ".wav": Format(("-c:a", "pcm_s16le"), SAMPLE_RATE, "wav", "audio/wav", True, 0.1, 0.0),
-}
-LOSSY_BITRATE = {".mp3": BITRATE, ".m4a": BITRATE, ".m4b": BITRATE, ".ogg": BITRATE, ".opus": "64k"}
-
-
-def format_for(path: Path) -> Format:
-    """The format of an episode file, by its extension (see FORMATS)."""
-    return FORMATS[path.suffix.lower()]
 
 
 def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) -> Loudness:
@@ -145,31 +115,13 @@ def encode_stream(
     """
     ffmpeg = require("ffmpeg")
     fmt = format_for(destination)
-    muxing = _muxer_options(fmt)  # the tee muxer takes these per output, not as codec options
-    codec = [arg for arg in fmt.codec if arg not in muxing]
-    options = [f"f={fmt.muxer}", "onfail=abort"]
-    options += [f"{muxing[i].lstrip('-')}={muxing[i + 1]}" for i in range(0, len(muxing), 2)]
-    if fmt.muxer == "mp3":
-        options.append("id3v2_version=3")
-    pipe_muxer, pipe_demuxer = _PIPE_FORMATS[fmt.muxer]
-    encoder_command = [
-        ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-        "-f", f"s{pcm.sample_width * 8}le", "-ar", str(pcm.sample_rate),
-        "-ac", str(pcm.channels), "-i", "pipe:0",
-        "-af", _levelling(gain_db, ceiling_dbtp, fmt.sample_rate), "-ac", "1", *codec,
-    ]  # fmt: skip
-    rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
-    if rate:
-        encoder_command += ["-b:a", rate]
-    encoder_command += [
-        "-map", "0:a", "-f", "tee",
-        # onfail=abort: a full disk must stop the run, not leave a truncated file behind.
-        f"[{':'.join(options)}]file:{_tee_escape(str(destination))}"
-        f"|[f={pipe_muxer}:onfail=abort]pipe:1",
-    ]  # fmt: skip
+    encoder_command = _stream_encoder_command(
+        ffmpeg, pcm, destination, fmt, _levelling(gain_db, ceiling_dbtp, fmt.sample_rate),
+        bitrate or fmt.bitrate,
+    )  # fmt: skip
     meter_command = [
-        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-f", pipe_demuxer, "-i", "pipe:0",
-        "-af", f"{MEASURE_FILTER},{silence_filter()}", "-f", "null", "-",
+        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-f", fmt.pipe[1], "-i", "pipe:0",
+        "-af", _MEASURING, "-f", "null", "-",
     ]  # fmt: skip
     with tempfile.TemporaryFile() as encoder_log, tempfile.TemporaryFile() as meter_log:
         processes: list[subprocess.Popen[bytes]] = []
@@ -209,7 +161,33 @@ def encode_stream(
             raise ExportError(
                 f"ffmpeg could not measure the episode (exit {meter_code}): {last_lines(report)}"
             )
-    return Delivered(parse_ebur128_summary(report), parse_silences(report))
+    return _delivered(report)
+
+
+def _stream_encoder_command(
+    ffmpeg: str, pcm: PcmFormat, destination: Path, fmt: Format, filters: str, rate: str | None
+) -> list[str]:
+    """The encoder of `encode_stream`: raw PCM in, through `filters`, out to `destination` and,
+    by the tee muxer, to its stdout for the meter."""
+    # The tee muxer takes the muxer's options per output, not as codec options.
+    options = [f"f={fmt.muxer}", "onfail=abort"]
+    options += [f"{name}={value}" for name, value in fmt.muxer_options]
+    if fmt.muxer == "mp3":
+        options.append("id3v2_version=3")
+    command = [
+        ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        "-f", f"s{pcm.sample_width * 8}le", "-ar", str(pcm.sample_rate),
+        "-ac", str(pcm.channels), "-i", "pipe:0",
+        "-af", filters, "-ac", "1", "-c:a", fmt.codec,
+    ]  # fmt: skip
+    if rate:
+        command += ["-b:a", rate]
+    return [
+        *command, "-map", "0:a", "-f", "tee",
+        # onfail=abort: a full disk must stop the run, not leave a truncated file behind.
+        f"[{':'.join(options)}]file:{_tee_escape(str(destination))}"
+        f"|[f={fmt.pipe[0]}:onfail=abort]pipe:1",
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -222,28 +200,30 @@ class Delivered:
     """(start, duration) in seconds of its silences (see `verifying`)."""
 
 
-def measure_delivered(path: Path) -> Delivered:
-    """The loudness and silences of an encoded episode, in one ffmpeg run."""
-    ffmpeg = require("ffmpeg")
-    report = run(
-        [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
-         "-af", f"{MEASURE_FILTER},{silence_filter()}", "-f", "null", "-"],
-        "ffmpeg (measuring the episode)",
-        stderr=True,
-    )  # fmt: skip
+# What every measurement of a file runs: the loudness meter, then the silence detector.
+_MEASURING = f"{MEASURE_FILTER},{SILENCE_FILTER}"
+
+
+def _delivered(report: str) -> Delivered:
+    """What ffmpeg's `_MEASURING` filters reported on stderr."""
     return Delivered(parse_ebur128_summary(report), parse_silences(report))
 
 
-# How the encoded stream is piped to the meter: the muxer that writes it, the demuxer that
-# reads it (MP4 cannot be written to a pipe; its AAC goes in ADTS frames).
-_PIPE_FORMATS = {
-    "mp3": ("mp3", "mp3"),
-    "ipod": ("adts", "aac"),
-    "ogg": ("ogg", "ogg"),
-    "opus": ("ogg", "ogg"),
-    "flac": ("flac", "flac"),
-    "wav": ("wav", "wav"),
-}
+def measure_delivered(path: Path) -> Delivered:
+    """The loudness and silences of an audio file, in one ffmpeg run."""
+    ffmpeg = require("ffmpeg")
+    report = run(
+        [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
+         "-af", _MEASURING, "-f", "null", "-"],
+        "ffmpeg (measuring the episode)",
+        stderr=True,
+    )  # fmt: skip
+    return _delivered(report)
+
+
+def measure(path: Path) -> Loudness:
+    """The integrated loudness, true peak and loudness range of an audio file."""
+    return measure_delivered(path).loudness
 
 
 def _tee_escape(path: str) -> str:
@@ -267,6 +247,7 @@ def encode(
     fmt = format_for(destination)
     command = [ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-nostdin", "-y"]
     command += ["-i", str(source)]
+    muxing = [arg for name, value in fmt.muxer_options for arg in (f"-{name}", value)]
     with tempfile.TemporaryDirectory(prefix="article2podcast-meta-") as scratch:
         if fmt.ffmpeg_tags:
             meta = Path(scratch) / "metadata.txt"
@@ -274,25 +255,16 @@ def encode(
             command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
         command += ["-map", "0:a"]
         if copy:
-            command += ["-c:a", "copy", *_muxer_options(fmt)]
+            command += ["-c:a", "copy", *muxing]
         else:
-            command += ["-ar", str(fmt.sample_rate), *fmt.codec]
-            rate = bitrate or LOSSY_BITRATE.get(destination.suffix.lower())
+            command += ["-ar", str(fmt.sample_rate), "-c:a", fmt.codec, *muxing]
+            rate = bitrate or fmt.bitrate
             if rate:
                 command += ["-b:a", rate]
         if fmt.muxer == "mp3":
             command += ["-id3v2_version", "3", "-write_xing", "1"]
         command += ["-f", fmt.muxer, str(destination)]
         run(command, "ffmpeg (encoding the episode)")
-
-
-def _muxer_options(fmt: Format) -> list[str]:
-    codec = list(fmt.codec)
-    return (
-        codec[codec.index("-movflags") : codec.index("-movflags") + 2]
-        if "-movflags" in codec
-        else []
-    )
 
 
 def ffmetadata(metadata: Mapping[str, str], chapters: Sequence[tuple[int, int, str]]) -> str:

@@ -2,7 +2,8 @@
 
 Clips are levelled with pyloudnorm (a BS.1770-4 implementation) so that voices and segments
 do not jump in volume against each other. The episode is measured with ffmpeg's ebur128
-filter, which streams, so any length can be measured without holding it in memory.
+filter, which streams, so any length can be measured without holding it in memory: `ffmpeg`
+runs it, and this module reads its summary. No program is run here.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydub import AudioSegment
 
 from ..errors import ExportError
-from ..programs import require, run
 
 PODCAST_TARGET_LUFS = -16.0
 TRUE_PEAK_CEILING_DBTP = -1.0
@@ -25,8 +24,6 @@ TRUE_PEAK_CEILING_DBTP = -1.0
 CLIP_TARGET_LUFS = -20.0
 MAX_CLIP_GAIN_DB = 12.0
 _BLOCK_S = 0.4  # BS.1770 gating blocks: a shorter clip has no integrated loudness
-# ffmpeg's BS.1770 meter: its summary goes to stderr at the info level, per-frame lines not.
-MEASURE_FILTER = "ebur128=peak=true:framelog=verbose"
 
 
 @dataclass(frozen=True)
@@ -63,18 +60,6 @@ def _meter(sample_rate: int) -> Any:
     import pyloudnorm
 
     return pyloudnorm.Meter(sample_rate)
-
-
-def measure(path: Path) -> Loudness:
-    """The integrated loudness, true peak and loudness range of an audio file."""
-    ffmpeg = require("ffmpeg")
-    out = run(
-        [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
-         "-af", MEASURE_FILTER, "-f", "null", "-"],
-        "ffmpeg (loudness measurement)",
-        stderr=True,
-    )  # fmt: skip
-    return parse_ebur128_summary(out)
 
 
 _SUMMARY = {

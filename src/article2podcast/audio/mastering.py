@@ -1,7 +1,7 @@
 """Mastering: from the mix to the delivered file at the loudness target.
 
 Usually in one pass: the clips are levelled before mixing, so the gain is predicted, and the
-mix is levelled, limited, encoded and measured as it streams (see `exporting.encode_stream`).
+mix is levelled, limited, encoded and measured as it streams (see `ffmpeg.encode_stream`).
 When the delivered file misses the target, the mix is mastered again the careful way, below.
 
 The master is levelled (gain, then a true-peak limiter) into a lossless file and measured,
@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .ffmpeg import Format, encode, format_for, limit
+from .ffmpeg import Format, encode, format_for, limit, measure
 from .loudness import (
     CLIP_TARGET_LUFS,
     LOUDNESS_TOLERANCE_LU,
     MAX_LEVELLING_PASSES,
     TRUE_PEAK_CEILING_DBTP,
     Loudness,
-    measure,
     next_gain,
 )
 

@@ -17,7 +17,7 @@ from ..scripting.pacing import Pauses
 from ..scripting.speakable import has_words
 
 SILENCE_DB = -50
-"""Below this level, ffmpeg's silencedetect hears silence."""
+"""Below this level, ffmpeg's silencedetect hears silence (`ffmpeg.SILENCE_FILTER`)."""
 SILENCE_MIN_S = 0.2
 # Speech has short quiet stretches of its own (stops, breaths, the clips' trimmed edges), on
 # top of the planned pause: a silence this much longer than the longest pause is a hole.
@@ -31,11 +31,6 @@ _MAX_EXTRA_MS = 60_000
 
 class VerificationError(ExportError):
     """The episode is not what was planned."""
-
-
-def silence_filter() -> str:
-    """ffmpeg's filter that reports the silences `check_episode` needs."""
-    return f"silencedetect=noise={SILENCE_DB}dB:duration={SILENCE_MIN_S}"
 
 
 def parse_silences(report: str) -> list[tuple[float, float]]:

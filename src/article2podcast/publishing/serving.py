@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any, BinaryIO
 from urllib.parse import unquote
 
-from ..audio.ffmpeg import FORMATS
+from ..audio.formats import FORMATS, mime_types
 from ..environment import environment
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -47,9 +47,8 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     _remaining: int | None = None
     extensions_map = {  # noqa: RUF012 - the base class's own attribute, extended
         **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".m4b": "audio/mp4", ".ogg": "audio/ogg",
-        ".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav", ".vtt": "text/vtt",
-        ".srt": "application/srt", ".xml": "application/rss+xml",
+        **mime_types(),  # the episodes' audio, from the formats table
+        ".vtt": "text/vtt", ".srt": "application/srt", ".xml": "application/rss+xml",
         ".json": "application/json", ".md": "text/markdown",
     }  # fmt: skip
 
