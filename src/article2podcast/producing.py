@@ -273,7 +273,8 @@ def _tag(
     """Tag the audio with its title, show, chapters and cover."""
     audio = run.audio
     tags = _tags(plan, settings)
-    if format_for(run.destination).ffmpeg_tags:
+    fmt = format_for(run.destination)
+    if fmt.ffmpeg_tags:
         encode(
             run.encoded,
             audio,
@@ -281,7 +282,7 @@ def _tag(
             chapters=[(c.start_ms, c.end_ms, c.title) for c in chapters],
             copy=True,
         )
-        if run.destination.suffix.lower() != ".wav":
+        if fmt.chapters:  # the cover and chapter frames only a tagged container holds
             finish_tags(audio, cover, chapters)
     else:
         write_mp3_tags(audio, tags, chapters, cover)
