@@ -272,8 +272,7 @@ def _tag(
 ) -> None:
     """Tag the audio with its title, show, chapters and cover."""
     audio = run.audio
-    tags = _tags(plan, settings)
-    fmt = format_for(run.destination)
+    tags, fmt = _tags(plan, settings), format_for(run.destination)
     if fmt.ffmpeg_tags:
         encode(
             run.encoded,
