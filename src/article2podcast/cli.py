@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from . import __version__
 from .api import Episode, Plan, plan, produce
-from .audio.ffmpeg import FORMATS
+from .audio.formats import FORMATS
 from .cli_commands import (
     EXIT_FAILURE,
     EXIT_OK,
