@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 
-from article2podcast import cli
+from article2podcast import cli, cli_commands
 from article2podcast.episode.pages import episode_page, index_page, is_our_index
 from article2podcast.publishing import serving
 from article2podcast.publishing.serving import make_server
@@ -403,7 +403,7 @@ def test_an_interrupted_feed_says_the_feed_was_not_changed(
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "write_feed", interrupted)
+    monkeypatch.setattr(cli_commands, "write_feed", interrupted)  # where `feed` runs
     assert cli.main(["feed", str(folder), "--base-url", BASE]) == 130
     assert capsys.readouterr().err == "article2podcast: interrupted; the feed was not changed\n"
 
