@@ -331,6 +331,14 @@ def test_a_fifo_among_the_manifests_does_not_block(folder: Path) -> None:
     assert done.stdout.endswith("  1 episodes\n")
 
 
+def test_a_folder_named_like_a_manifest_is_left_out_quietly(run_cli, folder: Path) -> None:
+    """`feed` once ended in an internal error: the folder was opened, then read as a file."""
+    (folder / "archive.json").mkdir()
+    done = run_cli("feed", folder, "--base-url", BASE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("  1 episodes\n") and done.stderr == ""
+
+
 def test_a_produced_date_without_a_zone_is_taken_as_utc(run_cli, folder: Path) -> None:
     """A naive date among aware ones once made sorting the episodes fail."""
     add_episode(folder, "second", {"produced": "2001-02-03T04:05:06", "title": "Old one"})

@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..files import read_regular
 from ..model import Role, Script, Timing
 
 MANIFEST_VERSION = 1
@@ -71,19 +70,12 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     """The manifest at `path` if it is one of ours (our generator, a manifest version, the
     name of its audio file), else None: a missing, unreadable, foreign or malformed file, a
     link, a FIFO or a device (which would block or never end) are all "not ours"."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    raw = read_regular(path, MAX_MANIFEST_BYTES, follow=False)
+    if raw is None:
         return None
     try:
-        info = os.fstat(handle)
-        # Checked before the descriptor becomes a file object: a folder cannot be one.
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
-            os.close(handle)
-            return None
-        with os.fdopen(handle, "rb") as file:
-            data = json.loads(file.read(MAX_MANIFEST_BYTES + 1).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8 or JSON
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # ValueError: bad UTF-8 or JSON
         return None
     if not (
         isinstance(data, dict)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..audio.ffmpeg import FORMATS
 from ..errors import ExportError, InputError
+from ..files import read_regular
 from ..locking import folder_lock, hold, is_held, release
 from ..model import Article
 from ..reading.fetching import is_url
@@ -154,19 +155,14 @@ def _claims(folder: Path) -> Iterator[tuple[str, str]]:
 
 
 def _read_claim(path: Path) -> tuple[str, str] | None:
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    raw = read_regular(path, _CLAIM_MAX_BYTES, follow=False)
+    if raw is None:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        data = json.loads(os.read(handle, _CLAIM_MAX_BYTES).decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         return str(data["stem"]), str(data["article"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
-    finally:
-        os.close(handle)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from ..episode.naming import sidecar
 from ..episode.pages import index_page, is_our_index
 from ..episode.staging import Staging
 from ..errors import ExportError, InputError
+from ..files import read_regular
 from ..scripting.segments import DEFAULT_SHOW
 from .feed import Channel, FeedEpisode, checked_base_url, is_our_feed, render_feed, xml_text
 
@@ -143,38 +144,14 @@ def _replaceable(path: Path, ours: Callable[[bytes], bool]) -> bool:
     link: replacing it would lose the link)."""
     if not os.path.lexists(path):
         return True
-    data = _read_regular(path, MAX_OWN_BYTES, follow=False)
+    data = read_regular(path, MAX_OWN_BYTES, follow=False)
     return data is not None and ours(data)
-
-
-def _read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None.
-
-    Opened without blocking and checked before reading: a FIFO (or a device) named like a
-    manifest would otherwise wait for a writer, or never end.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    if not follow:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        handle = os.open(path, flags)
-    except (OSError, ValueError):
-        return None
-    with os.fdopen(handle, "rb") as file:
-        try:
-            facts = os.fstat(handle)
-            if not stat.S_ISREG(facts.st_mode) or facts.st_size > limit:
-                return None
-            data = file.read(limit + 1)
-        except OSError:
-            return None
-    return data if len(data) <= limit else None
 
 
 def _episode(folder: Path, path: Path) -> FeedEpisode | None:
     """The episode `path` is the manifest of; None when it is not a manifest of ours or its
     audio is not there."""
-    data = _read_regular(path, MAX_MANIFEST_BYTES)
+    data = read_regular(path, MAX_MANIFEST_BYTES)
     if data is None:
         return None
     try:
