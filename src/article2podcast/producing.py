@@ -19,11 +19,11 @@ from .audio.ffmpeg import (
     Delivered,
     encode,
     encode_stream,
-    format_for,
     measure_delivered,
     probe_duration_ms,
     render_master,
 )
+from .audio.formats import format_for
 from .audio.loudness import Loudness
 from .audio.mastering import ceiling_for, master, on_target, predicted_gain
 from .audio.mixing import (

@@ -24,9 +24,7 @@ from typing import IO
 
 from ..errors import ExportError
 from ..programs import last_lines, require, run, spawn
-from .formats import FORMATS as FORMATS  # re-exported: imported from here elsewhere
-from .formats import Format as Format
-from .formats import format_for as format_for
+from .formats import Format, format_for
 from .loudness import Loudness, parse_ebur128_summary
 from .mixing import PcmFormat
 from .verifying import SILENCE_DB, SILENCE_MIN_S, parse_silences

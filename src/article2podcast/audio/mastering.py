@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .ffmpeg import Format, encode, format_for, limit, measure
+from .ffmpeg import encode, limit, measure
+from .formats import Format, format_for
 from .loudness import (
     CLIP_TARGET_LUFS,
     LOUDNESS_TOLERANCE_LU,

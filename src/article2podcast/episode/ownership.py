@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audio.ffmpeg import FORMATS
+from ..audio.formats import FORMATS
 from ..errors import ExportError, InputError
 from ..files import read_regular
 from ..locking import folder_lock, hold, is_held, release

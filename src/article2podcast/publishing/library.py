@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..audio.ffmpeg import FORMATS
+from ..audio.formats import FORMATS
 from ..episode.cover import make_cover
 from ..episode.naming import sidecar
 from ..episode.pages import index_page, is_our_index
