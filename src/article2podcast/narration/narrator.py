@@ -22,6 +22,7 @@ from pydub import AudioSegment
 from ..errors import NarrationError
 from ..model import Clip, Role, Script, Utterance, VoiceSettings
 from ..scripting.speakable import has_words
+from . import warm
 from .clipcache import ClipCache, clip_key
 from .clips import CLIP_PROCESSING, audio_of, clip_problem, finish_clip
 from .engines import EngineSettings
@@ -73,6 +74,7 @@ class Narrator:
         self._count = 1  # engines running or starting
         self._lock = threading.Lock()
         self._closing = False
+        self._cancelled = False
         self._retiring: list[threading.Thread] = []
         self.fingerprint = self._first.fingerprint()
         self.default_rate = self._first.default_rate
@@ -83,7 +85,21 @@ class Narrator:
         return resolve_voices(self._first, requested)
 
     def _engine(self, *, start: bool = True) -> EngineProcess:
-        return EngineProcess(self.engine_name, self.options, threads=self.threads, start=start)
+        kept = warm.take(self._kind)
+        if kept is not None:
+            return kept
+        return EngineProcess(
+            self.engine_name,
+            self.options,
+            threads=self.threads,
+            start=start,
+            scratch_in=warm.keeping(),
+        )
+
+    @property
+    def _kind(self) -> str:
+        """Which engines are alike enough to be kept for another run (see `warm`)."""
+        return repr((self.engine_name, self.options, self.threads))
 
     def clip_key(self, text: str, voice: str | None, rate: int) -> str:
         """The cache key of `text` read in `voice` at `rate`."""
@@ -216,7 +232,8 @@ class Narrator:
             if self._closing:
                 engine.kill()
         try:
-            engine.start()
+            if not engine.alive():  # a kept engine is running already
+                engine.start()
         except Exception as exc:
             with self._lock:
                 self._count -= 1
@@ -243,7 +260,7 @@ class Narrator:
         pending = [item for item in window if isinstance(item, Future) and not item.done()]
         if not pending:
             return
-        self._closing = True
+        self._closing = self._cancelled = True
         for future in pending:
             future.cancel()
         with self._lock:
@@ -272,6 +289,8 @@ class Narrator:
         self._closing = True
         with self._lock:
             engines, self._engines = self._engines, []
+        if not self._cancelled:  # a healthy engine may be kept for the next run
+            engines = [engine for engine in engines if not warm.give_back(self._kind, engine)]
         _stop_all(engines)
         for thread in self._retiring:
             thread.join()

@@ -69,8 +69,11 @@ class EngineProcess(Engine):
         *,
         threads: int = 0,
         start: bool = True,
+        scratch_in: str | None = None,
     ) -> None:
         self.name = self.engine_name = engine_name
+        self._scratch_in = scratch_in
+        """Where its scratch folder goes (default: the temporary folder, the run's own)."""
         self.settings = options
         self.threads = threads
         self._context = multiprocessing.get_context("spawn")
@@ -113,7 +116,7 @@ class EngineProcess(Engine):
         engine_factory(self.engine_name)  # an unknown or missing engine is said here, at once
         # The engine's scratch files go in a folder the producer owns and removes, so that a
         # worker that is killed or crashes leaves nothing behind.
-        self._scratch = tempfile.mkdtemp(prefix="article2podcast-engine-")
+        self._scratch = tempfile.mkdtemp(prefix="article2podcast-engine-", dir=self._scratch_in)
         parent, child = self._context.Pipe()
         self._conn = parent
         self._process = self._context.Process(

@@ -1,0 +1,131 @@
+"""One item's work: produced in a scratch folder of its own (anywhere: a local worker process,
+a Dask worker on another machine), then committed into the library folder by the one process
+that owns the library.
+
+The two halves share nothing but the `Produced` bytes, so a worker needs no access to the
+library folder and the folder only ever sees whole episodes, renamed into place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..api import plan, produce
+from ..episode.naming import public_url, sidecar, slugify
+from ..episode.ownership import check, claimed_by_another, episode_files, in_the_way
+from ..episode.pages import episode_page
+from ..episode.staging import Staging
+from ..errors import ExportError
+from ..narration import warm
+from ..progress import OnProgress, ignore
+from ..reading.fetching import is_url
+from ..settings import Settings
+from .items import Item, Produced
+
+MAX_NAME_TRIES = 1000
+
+
+def produce_item(item: Item, settings: Settings, on_progress: OnProgress = ignore) -> Produced:
+    """Make the episode of `item` in a scratch folder and return its files as bytes.
+
+    The engines of this process are kept for its next item (see `narration.warm`)."""
+    warm.keep_engines()
+    folder = Path(tempfile.mkdtemp(prefix="article2podcast-item-"))
+    try:
+        source = item.source
+        if item.content is not None:
+            given = folder / "in" / Path(item.name or "article.html").name
+            given.parent.mkdir()
+            given.write_bytes(item.content)
+            source = str(given)
+        out = folder / "out"
+        out.mkdir()
+        the_plan = plan(source, settings)
+        episode = produce(
+            the_plan, dataclasses.replace(settings, output_dir=out), on_progress=on_progress
+        )
+        files = {
+            path.name: path.read_bytes()
+            for path in (episode.audio, *episode.files.values())
+            if path.is_file()
+        }
+        return Produced(
+            stem=episode.audio.stem,
+            files=files,
+            audio=episode.audio.name,
+            title=str(episode.manifest.get("title") or ""),
+            duration_ms=round(episode.duration * 1000),
+            warnings=the_plan.warnings,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def item_id(item: Item) -> str:
+    """The article identity recorded in the manifests of `item`'s episode (a hash: the
+    manifest is published, the item's key may name a local path)."""
+    return hashlib.sha256(("item:" + item.key).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def commit(folder: Path, item: Item, produced: Produced, stem: str | None = None) -> Path:
+    """Put `produced` into `folder`, all its files at once; returns the audio's path.
+
+    Under `stem` (the item's episode from before: replaced, so its guid in the feed stays),
+    else under the stem it was made with, or `<stem>-2`... when that is another's."""
+    identity = item_id(item)
+    suffix = Path(produced.audio).suffix
+    cover = produced.stem + ".png" in produced.files
+    destination = _free(folder, stem or produced.stem, suffix, identity, cover=cover)
+    files = episode_files(destination, cover_generated=cover)
+    manifest = _manifest(produced, item, destination, files, identity)
+    with Staging(check=lambda: check(destination, files, article=identity)) as staging:
+        staging.write_bytes(destination, produced.files[produced.audio])
+        for path in files[1:]:
+            made = produced.stem + path.name[len(destination.stem) :]
+            if path.suffix == ".json" and not path.name.endswith(".chapters.json"):
+                staging.write_json(path, manifest)
+            elif path.suffix == ".html":
+                page = episode_page(
+                    manifest, cover=sidecar(destination, ".png").name if cover else None
+                )
+                staging.write_text(path, page)
+            elif made in produced.files:
+                staging.write_bytes(path, produced.files[made])
+    return destination
+
+
+def _free(folder: Path, stem: str, suffix: str, identity: str, *, cover: bool) -> Path:
+    """The first of `stem`, `stem-2`... whose files are free or this item's."""
+    base = slugify(stem)
+    for number in range(1, MAX_NAME_TRIES + 1):
+        episode = folder / f"{base if number == 1 else f'{base}-{number}'}{suffix}"
+        files = episode_files(episode, cover_generated=cover)
+        if in_the_way(episode, files, article=identity) is None and not claimed_by_another(
+            episode, identity
+        ):
+            return episode
+    raise ExportError(f"no free name for {stem}{suffix} in {folder}; tidy the folder")
+
+
+def _manifest(
+    produced: Produced, item: Item, destination: Path, files: list[Path], identity: str
+) -> dict[str, Any]:
+    """The episode's manifest as made, under its final names and the item's identity."""
+    made = produced.files[produced.stem + ".json"]
+    manifest: dict[str, Any] = json.loads(made)
+    manifest["audio"] = destination.name
+    manifest["sidecars"] = [path.name for path in files[1:]]
+    manifest["article_id"] = identity
+    link = item.link or (item.source if is_url(item.source) else None)
+    if link:
+        manifest["source"] = public_url(link)
+        page = manifest.get("page")
+        if isinstance(page, dict) and not page.get("url"):
+            page["url"] = public_url(link)
+    return manifest
