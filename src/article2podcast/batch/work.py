@@ -84,6 +84,7 @@ def commit(folder: Path, item: Item, produced: Produced, stem: str | None = None
     destination = _free(folder, stem or produced.stem, suffix, identity, cover=cover)
     files = episode_files(destination, cover_generated=cover)
     manifest = _manifest(produced, item, destination, files, identity)
+    cover_name = sidecar(destination, ".png").name if cover else None
     with Staging(check=lambda: check(destination, files, article=identity)) as staging:
         staging.write_bytes(destination, produced.files[produced.audio])
         for path in files[1:]:

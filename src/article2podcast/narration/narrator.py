@@ -232,7 +232,7 @@ class Narrator:
             if self._closing:
                 engine.kill()
         try:
-            if not engine.alive():  # a kept engine is running already
+            if not engine.alive:  # a kept engine is running already
                 engine.start()
         except Exception as exc:
             with self._lock:

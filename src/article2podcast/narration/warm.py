@@ -42,14 +42,14 @@ def take(kind: str) -> EngineProcess | None:
         engines = _idle.get(kind, [])
         while engines:
             engine = engines.pop()
-            if engine.alive():
+            if engine.alive:
                 return engine
     return None
 
 
 def give_back(kind: str, engine: EngineProcess) -> bool:
     """Keep `engine` for the next run; False when engines are not kept (stop it yourself)."""
-    if _folder is None or not engine.alive():
+    if _folder is None or not engine.alive:
         return False
     with _lock:
         _idle.setdefault(kind, []).append(engine)
