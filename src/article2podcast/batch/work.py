@@ -92,10 +92,7 @@ def commit(folder: Path, item: Item, produced: Produced, stem: str | None = None
             if path.suffix == ".json" and not path.name.endswith(".chapters.json"):
                 staging.write_json(path, manifest)
             elif path.suffix == ".html":
-                page = episode_page(
-                    manifest, cover=sidecar(destination, ".png").name if cover else None
-                )
-                staging.write_text(path, page)
+                staging.write_text(path, episode_page(manifest, cover=cover_name))
             elif made in produced.files:
                 staging.write_bytes(path, produced.files[made])
     return destination
