@@ -56,3 +56,11 @@ class Produced:
     """Its length."""
     warnings: tuple[str, ...] = ()
     """What the user should know of it (one line each)."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An item that could not be produced, and why (one line, with the fix when known)."""
+
+    error: str
+    """What went wrong."""

@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +19,13 @@ from ..episode.naming import public_url, sidecar, slugify
 from ..episode.ownership import check, claimed_by_another, episode_files, in_the_way
 from ..episode.pages import episode_page
 from ..episode.staging import Staging
-from ..errors import ExportError
+from ..errors import Article2PodcastError, ExportError
 from ..narration import warm
 from ..progress import OnProgress, ignore
 from ..reading.fetching import is_url
+from ..scratch import scratch_folder
 from ..settings import Settings
-from .items import Item, Produced
+from .items import Failure, Item, Produced
 
 MAX_NAME_TRIES = 1000
 
@@ -36,8 +35,7 @@ def produce_item(item: Item, settings: Settings, on_progress: OnProgress = ignor
 
     The engines of this process are kept for its next item (see `narration.warm`)."""
     warm.keep_engines()
-    folder = Path(tempfile.mkdtemp(prefix="article2podcast-item-"))
-    try:
+    with scratch_folder() as folder:  # removed at the end, or by a later run if we are killed
         source = item.source
         if item.content is not None:
             given = folder / "in" / Path(item.name or "article.html").name
@@ -63,8 +61,22 @@ def produce_item(item: Item, settings: Settings, on_progress: OnProgress = ignor
             duration_ms=round(episode.duration * 1000),
             warnings=the_plan.warnings,
         )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def attempt(item: Item, settings: Settings, on_progress: OnProgress = ignore) -> Produced | Failure:
+    """`produce_item`, with what goes wrong as a `Failure` rather than an exception (an
+    interrupt still stops it)."""
+    try:
+        return produce_item(item, settings, on_progress)
+    except Article2PodcastError as exc:
+        return Failure(one_line(str(exc)))
+    except Exception as exc:  # a bug, or a library's error we do not know: still one line
+        return Failure(one_line(f"internal error: {type(exc).__name__}: {exc}"))
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, without control characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def item_id(item: Item) -> str:

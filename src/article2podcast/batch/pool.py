@@ -1,0 +1,58 @@
+"""Whole articles in parallel on this machine: worker processes, each keeping its engine
+between articles, all sharing the clip cache.
+
+A runner takes items one at a time from `next_item` (which claims them in the library as a
+worker becomes free, so that two runs on one library share the work) and yields each item with
+its outcome as it finishes, in the order they finish. `cluster.run_on_dask` is the same on a
+Dask cluster.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..settings import MAX_JOBS, Settings
+from .items import Failure, Item, Produced
+from .work import attempt
+
+Outcome = Produced | Failure
+NextItem = Callable[[], Item | None]
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
+def run_locally(
+    next_item: NextItem, settings: Settings, workers: int
+) -> Iterator[tuple[Item, Outcome]]:
+    """Produce the items `next_item` gives, `workers` at a time, in worker processes."""
+    context = multiprocessing.get_context("spawn")  # no copy of our threads or locks
+    running: dict[Future[Outcome], Item] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < workers:
+                item = next_item()
+                if item is None:
+                    exhausted = True
+                    break
+                running[pool.submit(attempt, item, settings)] = item
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = running.pop(future)
+                yield item, _outcome(future)
+
+
+def _outcome(future: Future[Outcome]) -> Outcome:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Failure("the worker process died while producing it; it is tried again next run")
