@@ -162,11 +162,9 @@ def test_content_and_dates_survive_the_round_trip(tmp_path: Path) -> None:
 
 
 def test_not_a_library_and_a_broken_database_are_one_line_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="is not a library"):
-        with Library.open(tmp_path, create=False):
-            pass
+    with pytest.raises(InputError, match="is not a library"), Library.open(tmp_path, create=False):
+        pass
     (tmp_path / HOME).mkdir()
     (tmp_path / HOME / DATABASE).write_bytes(b"this is not a database" * 100)
-    with pytest.raises(InputError, match="unreadable"):
-        with Library.open(tmp_path):
-            pass
+    with pytest.raises(InputError, match="unreadable"), Library.open(tmp_path):
+        pass
