@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,7 +19,14 @@ DEADLINE_S = 60.0
 MAX_PAGE_BYTES = 10 * 1024**2
 """The largest web page read, fetched, saved or piped: pages are mostly markup, and the
 extraction of an article takes time and memory that grow faster than the page."""
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+"""What a web page is served as: the only content types `fetch` takes unless told otherwise."""
+FEED_TYPES = (
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+    "text/xml", "text/x-opml", "text/x-opml+xml", "text/plain",
+)  # fmt: skip
+"""What feeds and OPML files are served as (text/plain: raw files on code hosts). What they
+are is told by their first bytes, not by this."""
 _FIX = "save the page and give the file"
 
 
@@ -45,9 +53,11 @@ def fetch(
     timeout: float = TIMEOUT_S,
     deadline: float = DEADLINE_S,
     max_bytes: int = MAX_PAGE_BYTES,
+    accept: Collection[str] = HTML_TYPES,
 ) -> Fetched:
     """The HTML page at `url`, within `deadline` seconds in all; our own errors, with the fix,
-    for everything that goes wrong."""
+    for everything that goes wrong. A body served as a type not in `accept` is refused
+    before it is read (one served with no type at all is read)."""
     _check_address(url)
     # The download runs in a thread of its own and this one waits for it, so that the deadline
     # holds at every step (name lookup, connecting, headers sent a byte at a time, the body)
@@ -57,7 +67,7 @@ def fetch(
 
     def work() -> None:
         try:
-            outcome.put(_download(url, timeout, max_bytes, stop))
+            outcome.put(_download(url, timeout, max_bytes, stop, accept))
         except BaseException as exc:  # raised again in the caller's thread
             outcome.put(exc)
 
@@ -109,7 +119,9 @@ def _address_problem(url: str) -> str:
     return ""
 
 
-def _download(url: str, timeout: float, max_bytes: int, stop: threading.Event) -> Fetched:
+def _download(
+    url: str, timeout: float, max_bytes: int, stop: threading.Event, accept: Collection[str]
+) -> Fetched:
     import httpx
 
     headers = {"User-Agent": f"article2podcast/{__version__} (+offline podcast maker)"}
@@ -124,7 +136,7 @@ def _download(url: str, timeout: float, max_bytes: int, stop: threading.Event) -
                     f"{response.reason_phrase}; check the address"
                 )
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if kind and kind not in _HTML_TYPES:
+            if kind and kind not in accept:
                 raise InputError(
                     f"{url} is not a web page ({kind}); give the address of an article's page"
                 )
