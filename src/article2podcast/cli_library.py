@@ -177,17 +177,17 @@ def _run_status(args: argparse.Namespace) -> int:
         group = [row for row in rows if row.status == status]
         print(f"{status}: {len(group)}")
         for row in group:
-            print("  " + _status_line(row))
+            print(_status_line(row))
     return EXIT_FAILURE if any(row.status == "failed" for row in rows) else EXIT_OK
 
 
 def _status_line(row: Row) -> str:
-    line = f"{row.id}\t{describe(row.item)}"
+    line = f"{row.id:>4}  {describe(row.item)}"
     if row.episode and row.status == "done":
-        line += f"\t{row.episode}"
+        line += f"  ({row.episode})"
     if row.status == "failed":
         tried = f"attempt {row.attempts} of {MAX_ATTEMPTS}"
-        line += f"\t{tried}{', given up' if row.given_up else ''}: {row.error}"
+        line += f"  [{tried}{', given up' if row.given_up else ''}] {row.error}"
     return one_line(line)
 
 
@@ -247,7 +247,7 @@ class _Watcher:
 
                 self.bar = tqdm(total=event.total, unit="article", file=sys.stderr)
             else:
-                say(f"producing {event.total} articles")
+                say(f"producing {event.total} article{'' if event.total == 1 else 's'}")
             return
         assert event.item is not None
         name = describe(event.item)

@@ -7,7 +7,6 @@ local or on a Dask cluster, only make episodes in scratch folders of their own.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -143,7 +142,7 @@ def _land(
         except Article2PodcastError as exc:
             outcome = Failure(one_line(str(exc)))
         else:
-            library.done(item, episode.name)
+            library.done(item, episode.name, outcome.title)
             report.produced.append(episode)
             publish(library)
             on_event(Event("done", item, episode=episode))
@@ -175,12 +174,13 @@ def _stem(episode: str | None) -> str | None:
 
 
 def _make_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
+    if folder.is_dir():
+        return
+    if folder.exists():
         raise InputError(f"--to {folder} is not a folder; give the library's folder")
-    with contextlib.suppress(FileExistsError):
-        try:
-            folder.mkdir(parents=True)
-        except OSError as exc:
-            raise InputError(
-                f"cannot make the library folder {folder} ({exc.strerror}); choose another --to"
-            ) from exc
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot make the library folder {folder} ({exc.strerror}); choose another --to"
+        ) from exc

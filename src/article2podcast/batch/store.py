@@ -274,12 +274,13 @@ class Library:
         found = self.row(str(row[0]))
         return None if found is None else found.item
 
-    def done(self, item: Item, episode: str) -> None:
+    def done(self, item: Item, episode: str, title: str | None = None) -> None:
+        """`item` is produced: its episode is `episode`, its title (as read) `title`."""
         with self._transaction() as db:
             db.execute(
                 "UPDATE items SET status = 'done', error = NULL, episode = ?, owner = NULL, "
-                "finished = ?, changed = ? WHERE key = ?",
-                (episode, _now(), _now(), item.key),
+                "title = COALESCE(?, title), finished = ?, changed = ? WHERE key = ?",
+                (episode, title or None, _now(), _now(), item.key),
             )
 
     def failed(self, item: Item, error: str) -> None:
