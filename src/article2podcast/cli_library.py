@@ -211,12 +211,13 @@ def _remove_episode(folder: Path, episode: str) -> int:
     """Remove the files of `episode` that are ours (its manifest lists them)."""
     audio = folder / episode
     files = episode_files(audio, cover_generated=True)
-    removed = 0
-    for path in reversed(files):  # the manifest last: it says what is ours
-        if path.exists() and in_the_way(audio, [path], article=None) is None:
-            path.unlink()
-            removed += 1
-    return removed
+    ours = [
+        path for path in files if path.exists() and in_the_way(audio, [path], article=None) is None
+    ]
+    manifest = audio.with_suffix(".json")
+    for path in sorted(ours, key=lambda path: path == manifest):  # the manifest last
+        path.unlink(missing_ok=True)
+    return len(ours)
 
 
 class _Watcher:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -34,7 +36,12 @@ def run_locally(
     """Produce the items `next_item` gives, `workers` at a time, in worker processes."""
     context = multiprocessing.get_context("spawn")  # no copy of our threads or locks
     running: dict[Future[Outcome], Item] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_leave_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         exhausted = False
         while True:
             while not exhausted and len(running) < workers:
@@ -49,6 +56,18 @@ def run_locally(
             for future in done:
                 item = running.pop(future)
                 yield item, _outcome(future)
+
+
+def _leave_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the batch is gone (a killed batch cannot stop its workers;
+    their scratch folders are removed by the next run, their engines follow them)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="article2podcast-parent-watch", daemon=True).start()
 
 
 def _outcome(future: Future[Outcome]) -> Outcome:
