@@ -43,6 +43,7 @@ MAX_FEED_BYTES = MAX_PAGE_BYTES
 """The largest feed, OPML file or reading list read."""
 FEED_WORKERS = 4
 """Feeds of one OPML file fetched at once."""
+_HEAD_BYTES = 65536
 _OUR_INDEX = "index.html"
 _OUR_SIDECARS = (".html", ".md")  # an episode's page and show notes, beside its manifest
 
@@ -119,7 +120,11 @@ def _check(source: str) -> None:
     suffix = path.suffix.lower()
     if suffix in ARTICLE_SUFFIXES:
         return
-    head, _ = read_file(path, 65536, "a file")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read it ({exc.strerror})") from exc
     if sniff(head) is None and _first_line_is_address(head) is None:
         raise InputError(
             f"{source}: not an article ({', '.join(ARTICLE_SUFFIXES)}), a reading list of "
