@@ -526,3 +526,18 @@ def test_fetch_takes_a_feed_only_when_told_to(server) -> None:
     with pytest.raises(InputError, match="is not a web page"):
         fetch(f"{server}/rss.xml")
     assert fetch(f"{server}/rss.xml", accept=FEED_TYPES).data.startswith(b"<?xml")
+
+
+def test_a_feed_file_over_the_size_limit_is_a_problem(tmp_path, monkeypatch) -> None:
+    from article2podcast.batch import sources
+
+    monkeypatch.setattr(sources, "MAX_FEED_BYTES", 1024**2 // 100)
+    big, small = tmp_path / "big.xml", tmp_path / "small.xml"
+    big.write_bytes(channel(*(entry(f"n{i}", f"http://h.example/{i}") for i in range(200))))
+    small.write_bytes(channel(entry()))
+    found = expand([str(big), str(small)])
+    assert [i.source for i in found.items] == ["http://h.example/a"]
+    assert found.problems == [
+        f"{big} is larger than 0.01 MB; article2podcast reads feeds, OPML files and reading "
+        "lists up to that size"
+    ]
