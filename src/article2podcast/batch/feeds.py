@@ -133,7 +133,7 @@ def feed_items(
     `location` after redirects, which relative links are resolved against): the newest first,
     as `bound` allows. Entries with no date count as older than any dated one (a feed
     without dates keeps its own order) and are left out by `since`."""
-    import feedparser
+    import feedparser  # type: ignore[import-untyped]
 
     headers = {"content-location": location} if location else {}
     # A stream, never bytes or a string: feedparser opens a string that names a file or URL.

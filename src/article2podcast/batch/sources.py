@@ -27,6 +27,7 @@ from pathlib import Path
 from ..episode.manifest import read_manifest
 from ..episode.pages import is_our_index
 from ..errors import Article2PodcastError, InputError
+from ..files import read_regular
 from ..reading import HTML_SUFFIXES, PARSERS
 from ..reading.fetching import FEED_TYPES, HTML_TYPES, MAX_PAGE_BYTES, Fetched, fetch, is_url
 from ..reading.limits import PAGE, TEXT, read_file
@@ -43,6 +44,7 @@ MAX_FEED_BYTES = MAX_PAGE_BYTES
 """The largest feed, OPML file or reading list read."""
 FEED_WORKERS = 4
 """Feeds of one OPML file fetched at once."""
+_HEAD_BYTES = 65536
 _OUR_INDEX = "index.html"
 _OUR_SIDECARS = (".html", ".md")  # an episode's page and show notes, beside its manifest
 
@@ -119,7 +121,11 @@ def _check(source: str) -> None:
     suffix = path.suffix.lower()
     if suffix in ARTICLE_SUFFIXES:
         return
-    head, _ = read_file(path, 65536, "a file")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read it ({exc.strerror})") from exc
     if sniff(head) is None and _first_line_is_address(head) is None:
         raise InputError(
             f"{source}: not an article ({', '.join(ARTICLE_SUFFIXES)}), a reading list of "
@@ -192,17 +198,20 @@ class _Found:
             return
         data, size = read_file(path, MAX_FEED_BYTES, "a file")
         kind = sniff(data)
-        if kind is not None:
-            _too_large(source, data, size, MAX_FEED_BYTES)
+        if kind is None and suffix in LIST_SUFFIXES and not _is_list(data):
+            self.add([_article(path, source, origin, data, size)])
+            return
+        if max(size or 0, len(data)) > MAX_FEED_BYTES:
+            raise InputError(
+                f"{source} is larger than {MAX_FEED_BYTES / 1024**2:.3g} MB; article2podcast reads "
+                "feeds, OPML files and reading lists up to that size"
+            )
         if kind == "feed":
             found = feed_items(data, feed=source, origin=origin, bound=self.bound)
             self.add(found.items, found.problems)
         elif kind == "opml":
             self._opml(opml_feeds(data, opml=source), origin)
-        elif suffix in LIST_SUFFIXES and not _is_list(data):
-            self.add([_article(path, source, origin, data, size)])
         else:
-            _too_large(source, data, size, TEXT.most)
             self.add(*_reading_list(data, source, origin))
 
     def _fetch(self, url: str) -> Fetched:
@@ -225,7 +234,8 @@ class _Found:
             except Article2PodcastError as exc:
                 return str(exc)
 
-        with ThreadPoolExecutor(FEED_WORKERS, thread_name_prefix="article2podcast-feeds") as pool:
+        pool = ThreadPoolExecutor(FEED_WORKERS, thread_name_prefix="article2podcast-feeds")
+        try:
             for url, page in zip(addresses, pool.map(fetched, addresses), strict=True):
                 if isinstance(page, str):
                     self.problems.append(page)
@@ -233,14 +243,16 @@ class _Found:
                     self._feed(url, page, origin)
                 else:
                     self.problems.append(f"{url}: listed as a feed in {origin}, but not one")
+        finally:  # on Ctrl-C, the feeds not yet asked for are not asked for
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _ours(folder: Path, name: str) -> bool:
     """Whether `name` in a library folder is one of our outputs, not an article."""
     path = folder / name
     if name.lower() == _OUR_INDEX:
-        data, _ = read_file(path, PAGE.most, "a page")
-        return is_our_index(data.decode("utf-8", errors="replace"))
+        data = read_regular(path, PAGE.most)
+        return data is not None and is_our_index(data.decode("utf-8", errors="replace"))
     if path.suffix.lower() in _OUR_SIDECARS:
         return read_manifest(path.with_suffix(".json")) is not None
     return False
@@ -288,11 +300,3 @@ def _article(
         version=hashlib.sha256(data).hexdigest(),
         origin=origin,
     )
-
-
-def _too_large(source: str, data: bytes, size: int | None, most: int) -> None:
-    if max(size or 0, len(data)) > most:
-        raise InputError(
-            f"{source} is larger than {most // 1024**2} MB; article2podcast reads feeds, OPML "
-            "files and reading lists up to that size"
-        )
