@@ -191,7 +191,9 @@ def test_a_new_show_gets_its_guid_from_its_own_address(tmp_path: Path) -> None:
 
 def test_the_show_notes_list_each_chapter_with_its_time() -> None:
     chapters = [(0, "Intro"), (65_000, "The count"), (3_725_000 - 5_000, "Outro")]
-    text = "".join(Tags(notes_of(render_feed(CHANNEL, [episode(manifest(chapters=chapters))]))).text)
+    text = "".join(
+        Tags(notes_of(render_feed(CHANNEL, [episode(manifest(chapters=chapters))]))).text
+    )
     for line in ("0:00 Intro", "1:05 The count", "1:02:00 Outro"):
         assert line in text
 
@@ -232,28 +234,37 @@ def test_the_show_notes_without_chapters_or_page_are_the_opening() -> None:
 # Descriptions end at a sentence.
 
 SENTENCES = [LONG.strip()] * 12  # about 2000 characters of whole sentences
+QUOTED = [*SENTENCES[:3], "“He never failed to pass,” she said.", "“Never!”", *SENTENCES[3:]]
 
 
 @pytest.mark.parametrize(
-    "made",
+    ("made", "article"),
     [
-        manifest([SENTENCES]),
-        manifest([SENTENCES[:3], SENTENCES[3:]]),  # across paragraphs
-        manifest([SENTENCES[:-1] + ["“He never failed to pass,” she said. “Never!”"]]),
+        (manifest([SENTENCES]), SENTENCES),
+        (manifest([SENTENCES[:3], SENTENCES[3:]]), SENTENCES),  # across paragraphs
+        (manifest([QUOTED]), QUOTED),  # the last that fits ends in a closing quote
         # a manifest whose segments do not list their sentences: split again
-        manifest() | {"segments": [segment("paragraph", LONG * 12)]},
+        (manifest() | {"segments": [segment("paragraph", LONG * 12)]}, SENTENCES),
     ],
     ids=["one-paragraph", "two-paragraphs", "quotes", "unlisted-sentences"],
 )
-def test_a_long_opening_ends_with_its_last_whole_sentence(made: dict[str, Any]) -> None:
+def test_a_long_opening_ends_with_its_last_whole_sentence(
+    made: dict[str, Any], article: list[str]
+) -> None:
     lead = opening(made)
     assert ENDS_A_SENTENCE.search(lead), lead[-40:]
     assert DESCRIPTION_CHARS - len(LONG) < len(lead) <= DESCRIPTION_CHARS
-    assert (LONG * 12).startswith(lead)
+    assert lead in (" ".join(article[:n]) for n in range(1, len(article)))
     feed_description = ET.fromstring(render_feed(CHANNEL, [episode(made)])).findtext(
         "channel/item/description"
     )
     assert feed_description == f"{lead} (Read aloud from https://news.example/a?id=1&x=2.)"
+
+
+def test_the_description_no_longer_stops_mid_phrase() -> None:
+    """The first paragraph once ended "...his failure to pass" at character 400."""
+    made = manifest([[*SENTENCES[:3], "He blamed the rules for his failure to pass it.", LONG]])
+    assert opening(made).endswith("his failure to pass it.")
 
 
 @pytest.mark.parametrize(

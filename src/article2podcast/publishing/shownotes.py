@@ -62,9 +62,7 @@ def show_notes(manifest: Mapping[str, Any], limit: int = DESCRIPTION_CHARS) -> s
         parts.append(f'<p>Read aloud from <a href="{href}">{escape(source)}</a></p>')
     elif source:
         parts.append(f"<p>Read aloud from {escape(source)}</p>")
-    chapters = [
-        f"<li>{clock(start)} {escape(title)}</li>" for start, title in _chapters(manifest)
-    ]
+    chapters = [f"<li>{clock(start)} {escape(title)}</li>" for start, title in _chapters(manifest)]
     if chapters:
         parts.append("<p>Chapters</p>")
         parts.append("<ul>" + "".join(chapters) + "</ul>")
@@ -113,6 +111,7 @@ def _chapters(manifest: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
         if not isinstance(chapter, dict):
             continue
         start, title = chapter.get("start_ms"), chapter.get("title")
-        if isinstance(start, int) and not isinstance(start, bool) and start >= 0:
-            if isinstance(title, str) and title.strip():
-                yield start, " ".join(title.split())
+        if not (isinstance(start, int) and not isinstance(start, bool) and start >= 0):
+            continue
+        if isinstance(title, str) and title.strip():
+            yield start, " ".join(title.split())
