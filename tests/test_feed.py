@@ -21,6 +21,7 @@ from article2podcast.publishing.feed import (
     is_our_feed,
     render_feed,
 )
+from article2podcast.publishing.shownotes import DESCRIPTION_CHARS
 
 CHANNEL = Channel("Night Reads", "Articles read aloud.", "https://example.org/pod/", author="Ana")
 SIDECARS = {
@@ -128,8 +129,8 @@ def test_the_item_has_title_duration_date_and_episode_type() -> None:
             "https://news.example/a",
             "It began. (Read aloud from https://news.example/a.)",
         ),
-        ("x" * 401, None, "x" * 400 + "…"),
-        ("x" * 400, None, "x" * 400),
+        ("x" * (DESCRIPTION_CHARS + 1), None, "x" * (DESCRIPTION_CHARS - 1) + "…"),
+        ("x" * DESCRIPTION_CHARS, None, "x" * DESCRIPTION_CHARS),
     ],
 )
 def test_the_description_is_the_opening_and_where_it_is_from(

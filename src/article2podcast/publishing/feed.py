@@ -18,14 +18,21 @@ from typing import Any
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from ..errors import InputError
+from .shownotes import description, show_notes
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
+ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("itunes", ITUNES)
 ET.register_namespace("podcast", PODCAST)
 ET.register_namespace("content", CONTENT)
+ET.register_namespace("atom", ATOM)
 _GUID_NAMESPACE = uuid.UUID("8d3c7a9e-2f4b-4c1e-9a0d-5b6f7e8c9d10")
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""Podcasting 2.0's namespace for a show's podcast:guid (docs/tags/guid.md of the spec)."""
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 GENERATOR = "article2podcast"
 """The feed's `<generator>`: how we know a feed.xml is ours."""
 # What XML 1.0 cannot hold at all, not even escaped: C0 controls but tab and line breaks, lone
@@ -66,11 +73,26 @@ class Channel:
     author: str = ""
     image: str | None = None
     """The show's cover file name (1400-3000 px), in the folder."""
+    feed: str = "feed.xml"
+    """The feed's own file name, in the folder (its atom:link rel="self")."""
+    guid: str | None = None
+    """The show's podcast:guid, kept for life; None: derived from the feed's address."""
+
+    @property
+    def feed_url(self) -> str:
+        """Where the feed itself is served."""
+        return self.base_url + quote(self.feed, safe="")
 
 
 def guid(audio_name: str) -> str:
     """The episode's permanent id: the same file name gives the same guid, always."""
     return str(uuid.uuid5(_GUID_NAMESPACE, audio_name))
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The podcast:guid Podcasting 2.0 derives from a feed's address: a UUIDv5 in its podcast
+    namespace of the address without its scheme and trailing slashes."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, _SCHEME.sub("", feed_url.strip()).rstrip("/")))
 
 
 def xml_text(text: str) -> str:
@@ -138,15 +160,30 @@ def is_our_feed(data: bytes) -> bool:
     return root.tag == "rss" and generator is not None and generator.text == GENERATOR
 
 
+def feed_guid(data: bytes) -> str | None:
+    """The podcast:guid a feed gives its show, if it gives one that is a UUID."""
+    try:
+        found = ET.fromstring(data).findtext(f"channel/{{{PODCAST}}}guid")
+    except (ET.ParseError, ValueError):
+        return None
+    return found.strip().lower() if found and _UUID.fullmatch(found.strip()) else None
+
+
 def render_feed(channel: Channel, episodes: Sequence[FeedEpisode]) -> str:
     """The feed's XML text, newest episode first."""
     rss = ET.Element("rss", {"version": "2.0"})
     show = ET.SubElement(rss, "channel")
     _text(show, "title", channel.title)
     _text(show, "link", channel.base_url)
+    _element(
+        show,
+        f"{{{ATOM}}}link",
+        {"href": channel.feed_url, "rel": "self", "type": "application/rss+xml"},
+    )
     _text(show, "description", channel.description)
     _text(show, "language", channel.language)
     _text(show, "generator", GENERATOR)
+    _text(show, f"{{{PODCAST}}}guid", channel.guid or podcast_guid(channel.feed_url))
     _text(show, f"{{{ITUNES}}}author", channel.author or channel.title)
     _text(show, f"{{{ITUNES}}}explicit", "false")
     _text(show, f"{{{ITUNES}}}type", "episodic")
@@ -169,9 +206,10 @@ def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
     manifest = episode.manifest
     item = ET.SubElement(show, "item")
     _text(item, "title", str(manifest["title"]))
-    description = _description(manifest)
-    _text(item, "description", description)
-    _text(item, f"{{{ITUNES}}}summary", description)
+    summary = description(manifest)
+    _text(item, "description", summary)
+    _text(item, f"{{{ITUNES}}}summary", summary)
+    _text(item, f"{{{CONTENT}}}encoded", show_notes(manifest))  # HTML, escaped as text
     _element(
         item,
         "enclosure",
@@ -204,17 +242,6 @@ def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
             {"url": _url(channel, episode.sidecars[".chapters.json"]),
              "type": "application/json+chapters"},
         )  # fmt: skip
-
-
-def _description(manifest: Mapping[str, Any]) -> str:
-    """The episode's description: where it is from and how it opens."""
-    page = manifest.get("page") or {}
-    opening = next(
-        (s["text"] for s in manifest["segments"] if s["kind"] in ("paragraph", "quote")), ""
-    )
-    source = page.get("url") or ""
-    lead = f"{opening[:400]}{'…' if len(opening) > 400 else ''}"
-    return f"{lead} (Read aloud from {source}.)" if source else lead
 
 
 def _url(channel: Channel, name: str) -> str:

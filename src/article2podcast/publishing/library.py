@@ -25,7 +25,15 @@ from ..episode.staging import Staging
 from ..errors import ExportError, InputError
 from ..files import read_regular
 from ..scripting.segments import DEFAULT_SHOW
-from .feed import Channel, FeedEpisode, checked_base_url, is_our_feed, render_feed, xml_text
+from .feed import (
+    Channel,
+    FeedEpisode,
+    checked_base_url,
+    feed_guid,
+    is_our_feed,
+    render_feed,
+    xml_text,
+)
 
 FEED = "feed.xml"
 INDEX = "index.html"
@@ -70,7 +78,9 @@ def write_feed(
     language: str = "en",
 ) -> tuple[Path, int]:
     """Write `folder`/feed.xml (and the index page, and a show cover if there is none);
-    returns the feed's path and how many episodes it lists."""
+    returns the feed's path and how many episodes it lists. The show keeps the podcast:guid
+    its feed already gives it, even when `base_url` has changed (the guid follows a show for
+    life); a first feed derives it from its address."""
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the folder your episodes are in")
     base = checked_base_url(base_url)
@@ -99,6 +109,8 @@ def write_feed(
             language=language,
             category=category,
             image=SHOW_COVER,
+            feed=FEED,
+            guid=_kept_guid(folder / FEED),
         )
         staging.write_text(folder / FEED, render_feed(channel, episodes))
         staging.write_text(folder / INDEX, index_page(show, _pages(episodes)))
@@ -137,6 +149,12 @@ def _pages(episodes: list[FeedEpisode]) -> list[tuple[str, dict[str, Any]]]:
 
 def _is_our_index(data: bytes) -> bool:
     return is_our_index(data.decode("utf-8", errors="replace"))
+
+
+def _kept_guid(path: Path) -> str | None:
+    """The podcast:guid of the feed of ours at `path`, if it is there and gives one."""
+    data = read_regular(path, MAX_OWN_BYTES, follow=False)
+    return feed_guid(data) if data is not None and is_our_feed(data) else None
 
 
 def _replaceable(path: Path, ours: Callable[[bytes], bool]) -> bool:
