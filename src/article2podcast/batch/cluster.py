@@ -79,7 +79,7 @@ def run_on_dask(
     running: dict[Any, Item] = {}
     try:
         room = slots or sum(client.nthreads().values())
-        finished = distributed.as_completed()
+        finished = distributed.as_completed(loop=client.loop)
         exhausted = False
         while True:
             while not exhausted and len(running) < room:
@@ -88,12 +88,12 @@ def run_on_dask(
                     exhausted = True
                     break
                 try:
-                    item = shipped(item)
+                    sent = shipped(item)
                 except InputError as exc:
                     yield item, Failure(one_line(str(exc)))
                     continue
-                future = client.submit(attempt_on_worker, item, kit, pure=False, retries=RETRIES)
-                running[future] = item
+                future = client.submit(attempt_on_worker, sent, kit, pure=False, retries=RETRIES)
+                running[future] = item  # as it was given, without the bytes sent
                 finished.add(future)
             if not running:
                 return
