@@ -140,12 +140,12 @@ def attempt_on_worker(item: Item, kit: Kit) -> Outcome:
     if multiprocessing.current_process().daemon:
         return Failure(_daemon_message("this Dask worker"))
     with tempfile.TemporaryDirectory(prefix="article2podcast-kit-") as folder:
-        given = {
-            field: _write(Path(folder) / field, pair)
-            for field, pair in (("cover", kit.cover), ("lexicon", kit.lexicon))
-        }
-        cache = default_cache_dir() if kit.cached else None
-        settings = dataclasses.replace(kit.settings, cache_dir=cache, **given)
+        settings = dataclasses.replace(
+            kit.settings,
+            cover=_write(Path(folder) / "cover", kit.cover),
+            lexicon=_write(Path(folder) / "lexicon", kit.lexicon),
+            cache_dir=default_cache_dir() if kit.cached else None,
+        )
         return attempt(item, settings)
 
 
