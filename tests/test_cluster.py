@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import socket
@@ -120,7 +121,8 @@ def test_every_item_comes_back_once_produced_from_bytes_sent_from_here(
     cluster: LocalCluster, tmp_path: Path, own_cache: Path, worker_cache: Path
 ) -> None:
     """The article files are removed here as soon as they are sent: the workers produce them
-    from the bytes, into the workers' own clip cache (never the client's)."""
+    from the bytes, into the workers' own clip cache (never the client's), and keep their
+    engine for the next article."""
     items = articles(tmp_path, 3)
     outcomes = list(run_on_dask(cluster.scheduler_address, feeder(items, remove_given=True), FAKE))
     assert sorted(item.key for item, _ in outcomes) == sorted(item.key for item in items)
@@ -130,6 +132,10 @@ def test_every_item_comes_back_once_produced_from_bytes_sent_from_here(
     assert titles == {f"Night Reading {number}" for number in range(3)}
     assert not own_cache.exists()
     assert any(path.is_file() for path in worker_cache.rglob("*"))
+    with Client(cluster, set_as_default=False) as client:
+        kept = client.run(lambda: [p.name for p in multiprocessing.active_children()])
+    engines = [names.count("article2podcast-engine") for names in kept.values()]
+    assert max(engines) == 1  # each worker keeps its engine for its next article, and one only
 
 
 def test_an_unreadable_file_is_a_failure_and_the_others_go_on(
