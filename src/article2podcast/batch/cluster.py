@@ -78,10 +78,10 @@ def run_on_dask(
     client = _connect(distributed, address, connect_timeout)
     running: dict[Any, Item] = {}
     try:
-        room = slots or sum(client.nthreads().values())
         finished = distributed.as_completed(loop=client.loop)
         exhausted = False
         while True:
+            room = slots or max(1, sum(client.nthreads().values()))  # workers come and go
             while not exhausted and len(running) < room:
                 item = next_item()
                 if item is None:
@@ -173,15 +173,19 @@ def _connect(distributed: ModuleType, address: str, timeout: float) -> Any:
         raise InputError(f"no Dask scheduler answers at {address!r}; {START_HINT}") from exc
     try:
         client.wait_for_workers(1, timeout=timeout)
-        daemons = client.run(is_daemon)
     except (TimeoutError, OSError) as exc:
         client.close()
         raise InputError(f"the Dask scheduler at {address} has no workers; {START_HINT}") from exc
-    except ImportError as exc:
+    try:
+        daemons = client.run(is_daemon)
+    except Exception as exc:
         client.close()
+        if "article2podcast" not in str(exc):
+            raise
+        # Dask gives the worker's ModuleNotFoundError back as a plain Exception.
         raise MissingDependencyError(
-            f"the Dask workers at {address} cannot run article2podcast ({exc}); "
-            f"install it on each of them with {DASK_INSTALL!r}"
+            f"the Dask workers at {address} cannot run this article2podcast "
+            f"({one_line(str(exc))}); install the same version on each with {DASK_INSTALL!r}"
         ) from exc
     if any(daemons.values()):
         client.close()
