@@ -269,7 +269,8 @@ class Narrator:
             engine.kill()  # a thread waiting on it gets an answer at once
 
     def _retire_idle(self) -> None:
-        """Stop the idle workers in the background (a new one starts if a clip is needed)."""
+        """Stop the idle workers in the background (a new one starts if a clip is needed), or
+        keep them for the process's next run when engines are kept (see `warm`)."""
         idle: list[EngineProcess] = []
         while True:
             try:
@@ -281,6 +282,7 @@ class Narrator:
         with self._lock:
             self._count -= len(idle)
             self._engines = [engine for engine in self._engines if engine not in idle]
+        idle = [engine for engine in idle if not warm.give_back(self._kind, engine)]
         thread = threading.Thread(target=_stop_all, args=(idle,), daemon=True)
         thread.start()
         self._retiring.append(thread)
