@@ -157,9 +157,9 @@ def publish(library: Library) -> None:
     base_url = library.fact(BASE_URL)
     try:
         if base_url is None:
-            write_index(library.folder)
+            write_index(library.folder, empty_ok=True)
         else:
-            write_feed(library.folder, base_url)
+            write_feed(library.folder, base_url, empty_ok=True)
     except InputError as exc:  # the user's own feed.xml in the way, say: the episodes stay
         log.warning("did not update the feed: %s", exc)
 

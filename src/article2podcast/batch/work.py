@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import plan, produce
-from ..episode.naming import public_url, sidecar, slugify
+from ..episode.naming import public_source, public_url, sidecar, slugify
 from ..episode.ownership import check, claimed_by_another, episode_files, in_the_way
 from ..episode.pages import episode_page
 from ..episode.staging import Staging
@@ -133,7 +133,9 @@ def _manifest(
     manifest["sidecars"] = [path.name for path in files[1:]]
     manifest["article_id"] = identity
     link = item.link or (item.source if is_url(item.source) else None)
-    if link:
+    if not link:  # a file: by its name (a worker may have read it from a copy)
+        manifest["source"] = public_source(item.source)
+    else:
         manifest["source"] = public_url(link)
         page = manifest.get("page")
         if isinstance(page, dict) and not page.get("url"):

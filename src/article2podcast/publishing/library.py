@@ -44,6 +44,12 @@ MAX_MANIFEST_BYTES = 64 * 1024**2
 MAX_OWN_BYTES = 32 * 1024**2
 """More than a feed or an index page of ours takes: a larger file there is not ours."""
 
+MAX_REMEMBERED = 100_000
+"""Manifests remembered (trimmed: a few kilobytes each) before the memory starts afresh."""
+OPENING_CHARS = 8000
+"""Text of the opening segments kept: far more than any description takes."""
+_READ: dict[tuple[str, int, int, int], dict[str, Any] | _Unusable | None] = {}
+
 log = logging.getLogger(__package__)
 
 
@@ -76,6 +82,7 @@ def write_feed(
     description: str | None = None,
     category: str = "News",
     language: str = "en",
+    empty_ok: bool = False,
 ) -> tuple[Path, int]:
     """Write `folder`/feed.xml (and the index page, and a show cover if there is none);
     returns the feed's path and how many episodes it lists. The show keeps the podcast:guid
@@ -96,7 +103,7 @@ def write_feed(
             f"{cover} is in the way: it is not a file; remove it, or put the show's cover there"
         )
     episodes = episodes_in(folder)
-    if not episodes:
+    if not episodes and not empty_ok:  # (a library's last episode removed: an empty feed)
         raise InputError(f"{folder} has no episodes; produce one into it first")
     show = xml_text(title or _show(episodes))
     with Staging() as staging:
@@ -117,9 +124,10 @@ def write_feed(
     return folder / FEED, len(episodes)
 
 
-def write_index(folder: Path) -> None:
+def write_index(folder: Path, *, empty_ok: bool = False) -> None:
     """Rewrite `folder`/index.html from the episodes there (best effort: never fails a run,
-    and leaves a page that is not ours as it is, with a warning)."""
+    and leaves a page that is not ours as it is, with a warning). With no episode, an index
+    of ours is emptied when `empty_ok`; none is made."""
     index = folder / INDEX
     if not _replaceable(index, _is_our_index):
         log.warning(
@@ -129,7 +137,7 @@ def write_index(folder: Path) -> None:
         )
         return
     episodes = episodes_in(folder)
-    if not episodes:
+    if not episodes and not (empty_ok and index.is_file()):
         return
     try:
         with Staging() as staging:
@@ -139,7 +147,7 @@ def write_index(folder: Path) -> None:
 
 
 def _show(episodes: list[FeedEpisode]) -> str:
-    return str(episodes[0].manifest.get("show") or DEFAULT_SHOW)
+    return str((episodes[0].manifest.get("show") if episodes else None) or DEFAULT_SHOW)
 
 
 def _pages(episodes: list[FeedEpisode]) -> list[tuple[str, dict[str, Any]]]:
@@ -169,20 +177,9 @@ def _replaceable(path: Path, ours: Callable[[bytes], bool]) -> bool:
 def _episode(folder: Path, path: Path) -> FeedEpisode | None:
     """The episode `path` is the manifest of; None when it is not a manifest of ours or its
     audio is not there."""
-    data = read_regular(path, MAX_MANIFEST_BYTES)
-    if data is None:
+    manifest = _manifest(path)
+    if manifest is None:
         return None
-    try:
-        manifest = json.loads(data)
-    except (ValueError, RecursionError):
-        if b'"manifest_version"' in data:
-            raise _Unusable("it is not valid JSON") from None
-        return None  # some other file
-    if not isinstance(manifest, dict) or "manifest_version" not in manifest:
-        return None
-    problem = _problem(manifest)
-    if problem:
-        raise _Unusable(problem)
     audio = folder / manifest["audio"]
     try:
         facts = audio.stat()
@@ -202,6 +199,55 @@ def _episode(folder: Path, path: Path) -> FeedEpisode | None:
             if sidecar(audio, suffix).is_file()
         },
     )
+
+
+def _manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest at `path`, as far as the feed and the index read it; None when it is not
+    one of ours. Remembered while the file is unchanged, so that a batch that rewrites the
+    feed after every episode reads each manifest once, not once per episode after it."""
+    try:
+        facts = path.stat()
+    except OSError:
+        return None
+    key = (str(path), facts.st_ino, facts.st_size, facts.st_mtime_ns)
+    if key not in _READ:
+        if len(_READ) >= MAX_REMEMBERED:
+            _READ.clear()
+        _READ[key] = _read_manifest(path)
+    found = _READ[key]
+    if isinstance(found, _Unusable):
+        raise found
+    return found
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | _Unusable | None:
+    data = read_regular(path, MAX_MANIFEST_BYTES)
+    if data is None:
+        return None
+    try:
+        manifest = json.loads(data)
+    except (ValueError, RecursionError):
+        if b'"manifest_version"' in data:
+            return _Unusable("it is not valid JSON")
+        return None  # some other file
+    if not isinstance(manifest, dict) or "manifest_version" not in manifest:
+        return None
+    problem = _problem(manifest)
+    if problem:
+        return _Unusable(problem)
+    return _trimmed(manifest)
+
+
+def _trimmed(manifest: dict[str, Any]) -> dict[str, Any]:
+    """`manifest` without what the feed and the index never read: the segments past the
+    opening (the description takes a few sentences) and the sentences' timings."""
+    kept, chars = [], 0
+    for segment in manifest["segments"]:
+        if chars > OPENING_CHARS:
+            break
+        kept.append({k: v for k, v in segment.items() if k not in ("words", "start_ms", "end_ms")})
+        chars += len(segment["text"])
+    return {**manifest, "segments": kept}
 
 
 def _problem(manifest: dict[str, Any]) -> str | None:
