@@ -9,6 +9,7 @@ temporary folder can be told apart from other failures and named as such.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -22,6 +23,8 @@ from .locking import GRACE_S, hold, release, remove_if_abandoned
 PREFIX = "article2podcast-run-"
 _LOCKED = ".locked"
 """Made in a scratch folder once it is locked: a folder without it may be too new to be."""
+_SYSTEM_TEMPORARY = tempfile.gettempdir()
+"""The temporary folder before any run made its own the default."""
 FULL_BYTES = 1024 * 1024
 """Less free space than this where a step failed: the step failed because the disk was full."""
 
@@ -62,6 +65,25 @@ def scratch_folder() -> Iterator[Path]:
         tempfile.tempdir = previous
         shutil.rmtree(folder, ignore_errors=True)
         release(handle)
+
+
+def process_folder() -> Path:
+    """A scratch folder for as long as this process lives (a batch worker's kept engines):
+    removed at exit, or, when the process is killed, by a later run (its lock ends with it)."""
+    clean_abandoned()
+    try:
+        # In the system's temporary folder even when called within a run (whose own scratch
+        # folder goes at its end).
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=_SYSTEM_TEMPORARY))
+        hold(folder)  # never released: the lock lasts as long as the process
+        (folder / _LOCKED).touch()
+    except OSError as exc:
+        raise ExportError(
+            f"cannot make a temporary folder in {tempfile.gettempdir()} ({exc.strerror}); "
+            "free some space there, or set TMPDIR to a folder with room"
+        ) from exc
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def clean_abandoned() -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from ..errors import InputError, MissingDependencyError
 from ..narration.clipcache import default_cache_dir
 from ..reading.fetching import is_url
+from ..scratch import scratch_folder
 from ..settings import Settings
 from .items import Failure, Item
 from .pool import NextItem, Outcome
@@ -139,7 +139,7 @@ def attempt_on_worker(item: Item, kit: Kit) -> Outcome:
     this worker's own clip cache."""
     if multiprocessing.current_process().daemon:
         return Failure(_daemon_message("this Dask worker"))
-    with tempfile.TemporaryDirectory(prefix="article2podcast-kit-") as folder:
+    with scratch_folder() as folder:  # removed by a later run if this worker is killed
         settings = dataclasses.replace(
             kit.settings,
             cover=_write(Path(folder) / "cover", kit.cover),

@@ -36,12 +36,13 @@ def run_locally(
     """Produce the items `next_item` gives, `workers` at a time, in worker processes."""
     context = multiprocessing.get_context("spawn")  # no copy of our threads or locks
     running: dict[Future[Outcome], Item] = {}
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_leave_with_parent,
         initargs=(os.getpid(),),
-    ) as pool:
+    )
+    try:
         exhausted = False
         while True:
             while not exhausted and len(running) < workers:
@@ -51,11 +52,17 @@ def run_locally(
                     break
                 running[pool.submit(attempt, item, settings)] = item
             if not running:
-                return
+                break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 item = running.pop(future)
                 yield item, _outcome(future)
+    except BaseException:  # an interrupt, or the caller stopped early: stop at once
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.terminate()  # their engines and scratch folders follow (see work)
+        raise
+    pool.shutdown()
 
 
 def _leave_with_parent(parent: int) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import tempfile
 import threading
 
+from ..scratch import process_folder
 from .proxy import EngineProcess
 
 _lock = threading.Lock()
@@ -27,7 +27,7 @@ def keep_engines() -> None:
     global _folder
     with _lock:
         if _folder is None:
-            _folder = tempfile.mkdtemp(prefix="article2podcast-engines-")
+            _folder = str(process_folder())
             atexit.register(stop_kept)
 
 
