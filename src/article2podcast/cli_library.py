@@ -147,6 +147,10 @@ def _run_add(args: argparse.Namespace) -> int:
 
 def _run_retry(args: argparse.Namespace) -> int:
     settings, workers = _production(args)
+    if args.dask is not None:
+        from .batch.cluster import check_cluster
+
+        check_cluster(args.dask, settings)
     report = Report()
     with Library.open(Path(args.folder), create=False) as library, _Watcher(args.quiet) as watch:
         library.requeue_failed(everything=True)
@@ -167,6 +171,11 @@ def _finish(report: Report, *, quiet: bool) -> int:
             f"{report.new} new, {report.changed} changed, {len(report.produced)} produced, "
             f"{len(report.failed)} failed"
         )
+        if report.produced and report.base_url is None:
+            say(
+                f"{PROG}: no feed.xml yet: give --base-url URL once (where the folder is served) "
+                "and the library keeps its feed current"
+            )
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 

@@ -105,6 +105,13 @@ def run_on_dask(
         client.close()
 
 
+def check_cluster(address: str, settings: Settings) -> None:
+    """Raise now, before any item is read or taken, what `run_on_dask` would raise on its
+    start: settings that cannot travel, no `distributed`, no scheduler or no usable worker."""
+    make_kit(settings)
+    _connect(_distributed(), address, CONNECT_TIMEOUT_S).close()
+
+
 def make_kit(settings: Settings) -> Kit:
     """`settings` made to travel: the client's files as bytes, its cache folder as a choice."""
     if settings.piper.model is not None:

@@ -53,6 +53,8 @@ class Report:
     """(what, why): sources that could not be read, and items that failed this run."""
     given_up: list[Row] = field(default_factory=list)
     """Items that failed `MAX_ATTEMPTS` times and are not tried again (see `retry`)."""
+    base_url: str | None = None
+    """Where the library is served, when it knows (else it has an index page but no feed)."""
 
     @property
     def ok(self) -> bool:
@@ -76,6 +78,10 @@ def add(
 
     if base_url is not None:
         base_url = checked_base_url(base_url)
+    if dask is not None:
+        from .cluster import check_cluster
+
+        check_cluster(dask, settings)  # a wrong address fails before anything is read
     _make_folder(folder)
     found = expand(sources, limit=limit, since=since)
     report = Report(failed=[(problem, "") for problem in found.problems])
@@ -108,6 +114,7 @@ def produce_queued(
             _land(library, item, outcome, report, on_event)
         library.end_run()
     report.given_up = [row for row in library.rows() if row.given_up]
+    report.base_url = library.fact(BASE_URL)
 
 
 def _run(
