@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
             ".srt captions, <stem>.json (the manifest), <stem>.chapters.json, <stem>.md (show "
             "notes), <stem>.png (the generated cover) and <stem>.html (the read-along page), "
             f"and the folder's index.html. '{PROG} feed DIR --base-url URL' writes a podcast "
-            f"feed for a folder; '{PROG} serve DIR' serves it. Exit codes: 0 done, 1 failure, "
+            f"feed for a folder; '{PROG} serve DIR' serves it; '{PROG} add SOURCE... --to DIR' "
+            "makes many articles (files, reading lists, feeds) into a library that keeps its "
+            "feed current. Exit codes: 0 done, 1 failure, "
             "2 bad usage or input, 3 missing system dependency."
         ),
     )
