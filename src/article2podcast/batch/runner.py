@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..episode.staging import clean_abandoned
 from ..errors import Article2PodcastError, InputError
+from ..locking import folder_lock
 from ..publishing.feed import checked_base_url
 from ..publishing.library import write_feed, write_index
 from ..settings import Settings
@@ -162,13 +163,20 @@ def _land(
 def publish(library: Library) -> None:
     """Rewrite the folder's feed (when the library knows its address) and index page."""
     base_url = library.fact(BASE_URL)
+    # One publisher at a time (two runs on one library): the one that renames last has seen
+    # every episode the other had.
     try:
-        if base_url is None:
-            write_index(library.folder, empty_ok=True)
-        else:
-            write_feed(library.folder, base_url, empty_ok=True)
-    except InputError as exc:  # the user's own feed.xml in the way, say: the episodes stay
+        with folder_lock(library.home):
+            _publish(library.folder, base_url)
+    except Article2PodcastError as exc:  # a feed.xml not ours, a full disk: the episodes stay
         log.warning("did not update the feed: %s", exc)
+
+
+def _publish(folder: Path, base_url: str | None) -> None:
+    if base_url is None:
+        write_index(folder, empty_ok=True)
+    else:
+        write_feed(folder, base_url, empty_ok=True)
 
 
 def describe(item: Item) -> str:
