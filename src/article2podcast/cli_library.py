@@ -260,6 +260,8 @@ class _Watcher:
                 say(f"producing {event.total} article{'' if event.total == 1 else 's'}")
             return
         assert event.item is not None
+        if event.kind == "progress":
+            return  # (the web app shows it; the bar counts articles)
         name = describe(event.item)
         if event.kind == "started":
             self.current[event.item.key] = name

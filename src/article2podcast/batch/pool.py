@@ -16,13 +16,16 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
+from ..progress import Progress
 from ..settings import MAX_JOBS, Settings
 from .items import Failure, Item, Produced
 from .work import attempt
 
 Outcome = Produced | Failure
 NextItem = Callable[[], Item | None]
+OnItemProgress = Callable[[Item, Progress], None]
 
 
 def default_workers() -> int:
@@ -31,16 +34,23 @@ def default_workers() -> int:
 
 
 def run_locally(
-    next_item: NextItem, settings: Settings, workers: int
+    next_item: NextItem,
+    settings: Settings,
+    workers: int,
+    on_progress: OnItemProgress | None = None,
 ) -> Iterator[tuple[Item, Outcome]]:
-    """Produce the items `next_item` gives, `workers` at a time, in worker processes."""
+    """Produce the items `next_item` gives, `workers` at a time, in worker processes;
+    `on_progress` hears how far each item has come (in a thread of its own)."""
     context = multiprocessing.get_context("spawn")  # no copy of our threads or locks
     running: dict[Future[Outcome], Item] = {}
+    reports: Any = context.SimpleQueue()
+    listener = threading.Thread(target=_listen, args=(reports, running, on_progress), daemon=True)
+    listener.start()
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_leave_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), reports if on_progress else None),
     )
     try:
         exhausted = False
@@ -50,7 +60,7 @@ def run_locally(
                 if item is None:
                     exhausted = True
                     break
-                running[pool.submit(attempt, item, settings)] = item
+                running[pool.submit(_attempt, item, settings)] = item
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -62,7 +72,41 @@ def run_locally(
         for worker in multiprocessing.active_children():
             worker.terminate()  # their engines and scratch folders follow (see work)
         raise
+    finally:
+        reports.put(None)  # the listener's end
     pool.shutdown()
+
+
+def _listen(
+    reports: Any, running: dict[Future[Outcome], Item], on_progress: OnItemProgress | None
+) -> None:
+    """Tell `on_progress` what the workers report, until told to stop."""
+    while (report := reports.get()) is not None:
+        key, stage, done, total = report
+        item = next((item for item in list(running.values()) if item.key == key), None)
+        if item is not None and on_progress is not None:
+            on_progress(item, Progress(stage, done, total))
+
+
+_reports: Any = None
+"""In a worker: where it reports progress (None: nobody listens)."""
+
+
+def _start_worker(parent: int, reports: Any) -> None:
+    global _reports
+    _reports = reports
+    _leave_with_parent(parent)
+
+
+def _attempt(item: Item, settings: Settings) -> Outcome:
+    """In a worker: `attempt`, telling the batch how far it has come."""
+    if _reports is None:
+        return attempt(item, settings)
+
+    def report(event: Progress) -> None:
+        _reports.put((item.key, event.stage, event.done, event.total))
+
+    return attempt(item, settings, report)
 
 
 def _leave_with_parent(parent: int) -> None:

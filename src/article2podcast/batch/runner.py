@@ -16,6 +16,7 @@ from pathlib import Path
 from ..episode.staging import clean_abandoned
 from ..errors import Article2PodcastError, InputError
 from ..locking import folder_lock
+from ..progress import Progress
 from ..publishing.feed import checked_base_url
 from ..publishing.library import write_feed, write_index
 from ..settings import Settings
@@ -33,11 +34,13 @@ class Event:
     """What happened in a batch, for whoever watches (a progress bar, a web page)."""
 
     kind: str
-    """`queued` (`total` items to produce), `started`, `done` or `failed` (an item)."""
+    """`queued` (`total` items to produce), `started`, `progress` (how far an item has come:
+    `progress`), `done` or `failed` (an item)."""
     item: Item | None = None
     total: int = 0
     episode: Path | None = None
     error: str = ""
+    progress: Progress | None = None
 
 
 OnEvent = Callable[[Event], None]
@@ -133,7 +136,10 @@ def _run(
         return run_on_dask(dask, next_item, settings)
     from .pool import run_locally
 
-    return run_locally(next_item, settings, workers)
+    def on_progress(item: Item, progress: Progress) -> None:
+        on_event(Event("progress", item, progress=progress))
+
+    return run_locally(next_item, settings, workers, on_progress)
 
 
 def _land(
