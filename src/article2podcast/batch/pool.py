@@ -26,6 +26,9 @@ from .work import attempt
 Outcome = Produced | Failure
 NextItem = Callable[[], Item | None]
 OnItemProgress = Callable[[Item, Progress], None]
+WaitForMore = Callable[[float], bool]
+_POLL_S = 1.0
+"""How often a server's queue is asked for more while it produces."""
 
 
 def default_workers() -> int:
@@ -38,9 +41,15 @@ def run_locally(
     settings: Settings,
     workers: int,
     on_progress: OnItemProgress | None = None,
+    *,
+    wait_for_more: WaitForMore | None = None,
 ) -> Iterator[tuple[Item, Outcome]]:
     """Produce the items `next_item` gives, `workers` at a time, in worker processes;
-    `on_progress` hears how far each item has come (in a thread of its own)."""
+    `on_progress` hears how far each item has come (in a thread of its own).
+
+    Ends when `next_item` has no more and nothing is running; with `wait_for_more` (a
+    server's queue), asks `next_item` again whenever `wait_for_more(seconds)` says to (it
+    waits up to that long for news), and ends when it says False."""
     context = multiprocessing.get_context("spawn")  # no copy of our threads or locks
     running: dict[Future[Outcome], Item] = {}
     reports: Any = context.SimpleQueue()
@@ -61,9 +70,16 @@ def run_locally(
                     exhausted = True
                     break
                 running[pool.submit(_attempt, item, settings)] = item
+            if wait_for_more is not None and exhausted:
+                exhausted = False  # ask again after the wait below
+                if not running:
+                    if wait_for_more(_POLL_S):
+                        continue
+                    break
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            timeout = _POLL_S if wait_for_more is not None else None
+            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in done:
                 item = running.pop(future)
                 yield item, _outcome(future)

@@ -21,6 +21,7 @@ from ..publishing.feed import checked_base_url
 from ..publishing.library import write_feed, write_index
 from ..settings import Settings
 from .items import Failure, Item, Produced
+from .pool import WaitForMore, run_locally
 from .store import Library, Row
 from .work import commit, one_line
 
@@ -121,8 +122,40 @@ def produce_queued(
     report.base_url = library.fact(BASE_URL)
 
 
+def serve_queue(
+    library: Library,
+    settings: Settings,
+    *,
+    workers: int,
+    dask: str | None,
+    on_event: OnEvent,
+    wait_for_more: WaitForMore,
+) -> None:
+    """Produce the library's queued items as they come (a server's queue), until
+    `wait_for_more(seconds)`, asked whenever there is nothing to do, says False."""
+    clean_abandoned(library.folder)
+    library.start_run()
+    report = Report()
+    try:
+        if dask is None:
+            outcomes = _run(library, settings, workers, None, on_event, wait_for_more)
+            for item, outcome in outcomes:
+                _land(library, item, outcome, report, on_event)
+            return
+        while wait_for_more(1.0):  # a Dask batch per round of news
+            for item, outcome in _run(library, settings, workers, dask, on_event):
+                _land(library, item, outcome, report, on_event)
+    finally:
+        library.end_run()
+
+
 def _run(
-    library: Library, settings: Settings, workers: int, dask: str | None, on_event: OnEvent
+    library: Library,
+    settings: Settings,
+    workers: int,
+    dask: str | None,
+    on_event: OnEvent,
+    wait_for_more: WaitForMore | None = None,
 ) -> Iterator[tuple[Item, Produced | Failure]]:
     def next_item() -> Item | None:
         item = library.claim()
@@ -134,12 +167,10 @@ def _run(
         from .cluster import run_on_dask
 
         return run_on_dask(dask, next_item, settings)
-    from .pool import run_locally
-
     def on_progress(item: Item, progress: Progress) -> None:
         on_event(Event("progress", item, progress=progress))
 
-    return run_locally(next_item, settings, workers, on_progress)
+    return run_locally(next_item, settings, workers, on_progress, wait_for_more=wait_for_more)
 
 
 def _land(
