@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .batch.pool import default_workers
-from .batch.runner import Event, Report, add, describe, produce_queued, publish
+from .batch.runner import Event, Report, add, describe, produce_queued, publish, remove_episode
 from .batch.store import MAX_ATTEMPTS, STATUSES, Library, Row
 from .cli_commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Parser, one_line, say
 from .cli_options import add_production_arguments, settings_from
-from .episode.ownership import episode_files, in_the_way
 from .errors import InputError
 from .settings import MAX_JOBS, Settings
 
@@ -209,24 +208,11 @@ def _run_remove(args: argparse.Namespace) -> int:
                 f"{args.item!r} is no item of the library in {folder}; "
                 f"'{PROG} status {folder}' lists them with their numbers"
             )
-        removed = _remove_episode(folder, row.episode) if row.episode else 0
+        removed = remove_episode(folder, row.episode) if row.episode else 0
         library.forget(row)
         publish(library)
     print(f"removed {describe(row.item)} ({removed} files)")
     return EXIT_OK
-
-
-def _remove_episode(folder: Path, episode: str) -> int:
-    """Remove the files of `episode` that are ours (its manifest lists them)."""
-    audio = folder / episode
-    files = episode_files(audio, cover_generated=True)
-    ours = [
-        path for path in files if path.exists() and in_the_way(audio, [path], article=None) is None
-    ]
-    manifest = audio.with_suffix(".json")
-    for path in sorted(ours, key=lambda path: path == manifest):  # the manifest last
-        path.unlink(missing_ok=True)
-    return len(ours)
 
 
 class _Watcher:

@@ -31,6 +31,11 @@ _POLL_S = 1.0
 """How often a server's queue is asked for more while it produces."""
 
 
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """A server's queue was told to stop (`wait_for_more` said False) while items ran; the
+    runner's `end_run` queues them again."""
+
+
 def default_workers() -> int:
     """One worker per core."""
     return max(1, min(os.cpu_count() or 1, MAX_JOBS))
@@ -80,6 +85,8 @@ def run_locally(
                 break
             timeout = _POLL_S if wait_for_more is not None else None
             done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done and wait_for_more is not None and not wait_for_more(0):
+                raise Stopped  # the server stops: its workers are stopped below, at once
             for future in done:
                 item = running.pop(future)
                 yield item, _outcome(future)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..episode.ownership import episode_files, in_the_way
 from ..episode.staging import clean_abandoned
 from ..errors import Article2PodcastError, InputError
 from ..locking import folder_lock
@@ -214,6 +215,19 @@ def _publish(folder: Path, base_url: str | None) -> None:
         write_index(folder, empty_ok=True)
     else:
         write_feed(folder, base_url, empty_ok=True)
+
+
+def remove_episode(folder: Path, episode: str) -> int:
+    """Remove the files of `episode` that are ours (its manifest lists them)."""
+    audio = folder / episode
+    files = episode_files(audio, cover_generated=True)
+    ours = [
+        path for path in files if path.exists() and in_the_way(audio, [path], article=None) is None
+    ]
+    manifest = audio.with_suffix(".json")
+    for path in sorted(ours, key=lambda path: path == manifest):  # the manifest last
+        path.unlink(missing_ok=True)
+    return len(ours)
 
 
 def describe(item: Item) -> str:

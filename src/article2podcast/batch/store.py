@@ -221,6 +221,17 @@ class Library:
             cursor = db.execute(f"UPDATE items SET status = 'queued'{reset} WHERE {where}")
         return cursor.rowcount
 
+    def requeue(self, item: Item) -> bool:
+        """Queue `item` again, its attempts counted afresh, if it failed or was removed (added
+        again); False when it is not (unknown, queued, producing or done)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE items SET status = 'queued', attempts = 0, error = NULL, content = ?, "
+                "name = ?, changed = ? WHERE key = ? AND status IN ('failed', 'removed')",
+                (item.content, item.name, _now(), item.key),
+            )
+        return cursor.rowcount > 0
+
     # Runs: claims, and what they end in.
 
     def start_run(self) -> None:
