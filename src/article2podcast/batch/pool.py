@@ -31,7 +31,7 @@ _POLL_S = 1.0
 """How often a server's queue is asked for more while it produces."""
 
 
-class Stopped(Exception):  # noqa: N818 - a signal, not an error
+class Stopped(Exception):
     """A server's queue was told to stop (`wait_for_more` said False) while items ran; the
     runner's `end_run` queues them again."""
 
