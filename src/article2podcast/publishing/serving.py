@@ -69,10 +69,14 @@ class _Protocol(H11Protocol):
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (port 0: any free port); a host that is not an address
     of this machine, or a port in use, is our InputError in one line."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        return socket.create_server((host, port), family=family, backlog=128)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(128)
+        return listening
     except (OSError, ValueError) as exc:
+        listening.close()
         # A name that does not resolve, an address that is not this machine's, a host with a
         # NUL or a bad international name: the host is wrong, not the port.
         if isinstance(exc, ValueError | socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
