@@ -22,8 +22,8 @@ from article2podcast.cli import build_parser
 from article2podcast.errors import ExportError
 from article2podcast.model import Timing, Utterance
 from article2podcast.publishing.library import episodes_in
-from article2podcast.webapp.files import MEDIA_TYPES, SERVED_SUFFIXES
 from article2podcast.scripting.pacing import Pauses
+from article2podcast.webapp.files import MEDIA_TYPES, SERVED_SUFFIXES
 
 LOSSLESS = {".flac", ".wav"}
 
