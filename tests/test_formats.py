@@ -22,8 +22,8 @@ from article2podcast.cli import build_parser
 from article2podcast.errors import ExportError
 from article2podcast.model import Timing, Utterance
 from article2podcast.publishing.library import episodes_in
-from article2podcast.publishing.serving import SERVED_SUFFIXES, RangeRequestHandler
 from article2podcast.scripting.pacing import Pauses
+from article2podcast.webapp.files import MEDIA_TYPES, SERVED_SUFFIXES
 
 LOSSLESS = {".flac", ".wav"}
 
@@ -67,7 +67,7 @@ class TestTheFormatsTable:
     @pytest.mark.parametrize("extension", sorted(FORMATS))
     def test_the_server_serves_each_format_with_its_mime_type(self, extension: str) -> None:
         assert extension in SERVED_SUFFIXES
-        assert RangeRequestHandler.extensions_map[extension] == FORMATS[extension].mime
+        assert MEDIA_TYPES[extension] == FORMATS[extension].mime
         assert mime_types()[extension] == FORMATS[extension].mime
 
     @pytest.mark.parametrize("extension", sorted(FORMATS))

@@ -14,7 +14,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -27,9 +26,8 @@ import pytest
 
 from article2podcast import cli, cli_commands
 from article2podcast.episode.pages import episode_page, index_page, is_our_index
-from article2podcast.publishing import serving
-from article2podcast.publishing.serving import make_server
 from conftest import SHORT_ARTICLE
+from webserving import serving
 
 FAKE = ("--engine", "fake")
 BASE = "https://example.org/pod/"
@@ -444,12 +442,8 @@ def test_bad_serve_options_are_one_line(
 
 @pytest.fixture
 def server(folder: Path) -> Iterator[tuple[str, int]]:
-    running = make_server(folder, "127.0.0.1", 0, idle_timeout=0.5)
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", running.server_address[1]
-    running.shutdown()
-    running.server_close()
+    with serving(folder, idle_timeout=1) as address:
+        yield address
 
 
 def get(address: tuple[str, int], path: str) -> tuple[int, bytes]:
@@ -485,15 +479,17 @@ def test_serve_follows_links_that_stay_inside(folder: Path, server: tuple[str, i
     assert get(server, "/latest.mp3") == (200, audio.read_bytes())
 
 
-def test_serve_lists_no_folder_and_answers_slash_with_the_index(
+def test_serve_lists_no_folder_and_serves_the_index_page(
     folder: Path, server: tuple[str, int]
 ) -> None:
+    """`/` is the web app's home page (not a file); the folder's index page is still served."""
     (folder / "drafts").mkdir()
     (folder / "drafts" / "draft.html").write_text("draft")
     assert get(server, "/drafts/")[0] == 404
     assert get(server, "/drafts")[0] == 404
     assert get(server, "/drafts/draft.html")[0] == 404
-    status, body = get(server, "/")
+    assert get(server, "/")[0] == 404  # (the files alone: no listing of the folder)
+    status, body = get(server, "/index.html")
     assert status == 200 and body == (folder / "index.html").read_bytes()
 
 
@@ -507,8 +503,12 @@ def test_serve_never_serves_hidden_partial_or_unpublished_files(
     (folder / "thesis.docx").write_bytes(b"PK")
     (folder / "visible.mp3").symlink_to(f".{audio.stem}.abc123.part.mp3")
     os.mkfifo(folder / "pipe.mp3")
+    (folder / ".article2podcast").mkdir()
+    (folder / ".article2podcast" / "library.json").write_text("{}")
+    (folder / "db.json").symlink_to(".article2podcast/library.json")
     for name in (f".{audio.stem}.abc123.part.mp3", ".env.json", "article.txt", "thesis.docx",
-                 "visible.mp3", "pipe.mp3"):  # fmt: skip
+                 "visible.mp3", "pipe.mp3", ".article2podcast/library.json", "db.json",
+                 ".article2podcast/"):  # fmt: skip
         assert get(server, "/" + name)[0] == 404, name
     assert get(server, "/" + audio.name)[0] == 200
 
@@ -517,7 +517,7 @@ def test_serve_answers_a_nul_in_the_path_with_400(server: tuple[str, int]) -> No
     assert get(server, "/%00")[0] == 400
     assert get(server, "/a%00.mp3")[0] == 400
     assert get(server, "/%ff%fe.mp3")[0] == 400
-    assert get(server, "/")[0] == 200  # and still serves
+    assert get(server, "/index.html")[0] == 200  # and still serves
 
 
 def test_serve_closes_an_idle_connection(server: tuple[str, int]) -> None:
@@ -525,30 +525,27 @@ def test_serve_closes_an_idle_connection(server: tuple[str, int]) -> None:
         assert idle.recv(1) == b""  # closed by the server, not left waiting for us
 
 
-def test_serve_answers_a_bounded_number_of_connections_at_once(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+def test_serve_closes_a_connection_silent_in_the_middle_of_its_request(
+    server: tuple[str, int],
 ) -> None:
-    monkeypatch.setattr(serving, "MAX_CONNECTIONS", 2)
-    running = make_server(folder, "127.0.0.1", 0, idle_timeout=60)
-    threading.Thread(target=running.serve_forever, daemon=True).start()
-    address = ("127.0.0.1", running.server_address[1])
-    try:
+    with socket.create_connection(server, timeout=30) as slow:
+        slow.sendall(b"GET /index.html HTTP/1.1\r\nHo")
+        assert slow.recv(1) == b""
+
+
+def test_serve_answers_a_bounded_number_of_connections_at_once(folder: Path) -> None:
+    """Beyond the bound (the connection asking counts), a request is answered 503 at once."""
+    with serving(folder, idle_timeout=60, limit_concurrency=3) as address:
         held = [socket.create_connection(address, timeout=30) for _ in range(2)]
-        with socket.create_connection(address, timeout=30) as third:
-            assert third.recv(1) == b""  # closed at once: both places are taken
+        assert get(address, "/index.html")[0] == 503  # both places are taken
         for connection in held:
             connection.close()
-        for _ in range(300):  # the two threads see their clients leave (a bound, not a limit)
-            try:
-                if get(address, "/")[0] == 200:
-                    break
-            except ConnectionError:  # still full: closed at once
-                time.sleep(0.1)
+        for _ in range(300):  # the server sees its clients leave (a bound, not a limit)
+            if get(address, "/index.html")[0] == 200:
+                break
+            time.sleep(0.1)
         else:
             raise AssertionError("no place came free")
-    finally:
-        running.shutdown()
-        running.server_close()
 
 
 def test_serve_prints_no_traceback_when_clients_abort_or_send_bad_paths(folder: Path) -> None:
@@ -565,12 +562,12 @@ def test_serve_prints_no_traceback_when_clients_abort_or_send_bad_paths(folder: 
         address = ("127.0.0.1", int(match[1]))
         for _ in range(3):  # a player seeking: it reads a little, then drops the connection
             aborted = socket.create_connection(address, timeout=30)
-            aborted.sendall(b"GET /big.mp3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            aborted.sendall(b"GET /big.mp3 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             assert aborted.recv(1024)
             aborted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             aborted.close()  # a reset, as a player that stops does
         assert get(address, "/%00")[0] == 400
-        assert get(address, "/")[0] == 200
+        assert get(address, "/index.html")[0] == 200
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=60)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ import feedparser
 import pytest
 from PIL import Image
 
-from article2podcast.publishing.serving import make_server
 from conftest import SHORT_ARTICLE
+from webserving import serving
 
 FAKE = ("--engine", "fake")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -113,12 +112,8 @@ def test_every_episode_has_a_self_contained_page_and_the_folder_an_index(folder:
 
 @pytest.fixture
 def served(folder: Path) -> Iterator[str]:
-    server = make_server(folder, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(folder) as (host, port):
+        yield f"http://{host}:{port}/"
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any, bytes]:

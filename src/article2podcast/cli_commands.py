@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import decimal
-import errno
 import re
 import socket
 import sys
@@ -21,7 +20,6 @@ from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
 from .narration.engines import DEFAULT_ENGINE, ENGINE_NAMES
 from .narration.narrator import EngineFailure, EngineProcess, resolve_voices
 from .publishing.library import write_feed
-from .publishing.serving import make_server
 from .scripting.checking import check, render
 from .settings import Settings
 
@@ -128,14 +126,18 @@ def build_feed_parser() -> argparse.ArgumentParser:
 
 
 def build_serve_parser() -> argparse.ArgumentParser:
+    from .cli_library import _count  # (they import this module)
+    from .cli_options import add_production_arguments
+
     parser = Parser(
         prog=f"{PROG} serve",
         description=(
-            "Serve DIR over HTTP (feed, pages, audio with byte ranges so players can seek), "
-            "writing its feed for this address first. Ctrl-C stops it."
+            "Serve a library folder as a private web app: add articles from any device (a URL "
+            "or a file), watch them being produced, and listen in your podcast app to the feed "
+            "it serves (with byte ranges so players can seek). Ctrl-C stops it."
         ),
     )
-    parser.add_argument("folder", metavar="DIR", help="the folder of episodes")
+    parser.add_argument("folder", metavar="DIR", help="the library folder (made if missing)")
     parser.add_argument(
         "--port", type=_port, default=8000, help="the port (default 8000; 0: any free port)"
     )
@@ -143,9 +145,30 @@ def build_serve_parser() -> argparse.ArgumentParser:
         "--host",
         default="127.0.0.1",
         help="the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 shares "
-        "it on your network)",
+        "it on your network, with a key)",
     )
+    parser.add_argument(
+        "--key",
+        type=_key,
+        help="the key every request needs (kept in the library; default: one is made and kept "
+        "when --host is not this machine only)",
+    )
+    parser.add_argument("--workers", metavar="N", type=_count, help="articles produced at once")
+    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="produce on this Dask cluster")
+    add_production_arguments(parser, Settings(cache_dir=None))
+    parser.set_defaults(jobs=None, output_dir=".")
     return parser
+
+
+def _key(value: str) -> str:
+    from .webapp.security import KEY_FORM
+
+    if not KEY_FORM.fullmatch(value):
+        raise argparse.ArgumentTypeError(
+            "--key must be 16 to 200 letters, digits, '-', '_', '.' or '~' (make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
+    return value
 
 
 def _port(value: str) -> int:
@@ -196,37 +219,61 @@ def _run_feed(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from .batch.runner import BASE_URL, KEY
+    from .batch.store import Library
+    from .cli_library import _production
+    from .publishing.serving import bind, make_server, port_of
+    from .webapp.app import Config, make_app
+    from .webapp.security import is_loopback, new_key
+
     folder = Path(args.folder)
+    settings, workers = _production(args)
+    if args.dask is not None:
+        from .batch.cluster import check_cluster
+
+        check_cluster(args.dask, settings)
+    listening = bind(args.host, args.port)
     try:
-        server = make_server(folder, args.host, args.port)
-    except (OSError, ValueError) as exc:
-        # A name that does not resolve, an address that is not this machine's, a host with a
-        # NUL or a bad international name: the host is wrong, not the port.
-        if isinstance(exc, ValueError | socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
-            raise InputError(
-                f"cannot listen on --host {args.host!r}: it is not an address of this machine; "
-                "give one such as 127.0.0.1 (this machine only) or 0.0.0.0 (all its networks)"
-            ) from exc
-        raise InputError(
-            f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
-        ) from exc
-    host = _reachable_address() if args.host in ("0.0.0.0", "", "::") else args.host
-    host = f"[{host}]" if ":" in host else host
-    base = f"http://{host}:{server.server_address[1]}/"
-    try:
-        write_feed(folder, base)
-    except BaseException:
-        server.server_close()
-        raise
-    try:
-        print(f"serving {folder} at {base}", flush=True)
-        print(f"paste this feed address into your podcast app: {base}feed.xml", flush=True)
-        server.serve_forever()
+        host = _reachable_address() if args.host in ("0.0.0.0", "", "::") else args.host
+        host = f"[{host}]" if ":" in host else host
+        base = f"http://{host}:{port_of(listening)}/"
+        _make_library_folder(folder)
+        with Library.open(folder) as library:
+            key = args.key or library.fact(KEY)
+            if key is None and not is_loopback(args.host):
+                key = new_key()  # shared beyond this machine: never without a key
+            if key is not None:
+                library.set_fact(KEY, key)
+            write_feed(folder, base, empty_ok=True, key=key)
+            library.set_fact(BASE_URL, base)
+        config = Config(folder, base, key, settings, workers=workers, dask=args.dask)
+        server = make_server(make_app(config))
+        query = f"?key={key}" if key else ""
+        print(f"serving {folder} at {base}{query}", flush=True)
+        print(f"paste this feed address into your podcast app: {base}feed.xml{query}", flush=True)
+        server.run(sockets=[listening])
     except KeyboardInterrupt:
         say(f"{PROG}: stopped serving {folder}")
+        return EXIT_OK
     finally:
-        server.server_close()
+        listening.close()
+    if not server.started:  # the producer could not start (uvicorn has said why)
+        say(f"{PROG}: could not start serving {folder}")
+        return EXIT_FAILURE
     return EXIT_OK
+
+
+def _make_library_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise InputError(f"{folder} is not a folder; give the library's folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot make the library folder {folder} ({exc.strerror}); choose another DIR"
+        ) from exc
 
 
 def _reachable_address() -> str:

@@ -28,6 +28,8 @@ from .work import commit, one_line
 
 BASE_URL = "base_url"
 """The library's fact: where its folder is served (the feed's links start with it)."""
+KEY = "key"
+"""The library's fact: the key its server asks for (the feed's links carry it), if any."""
 log = logging.getLogger(__package__.rsplit(".", 1)[0])
 
 
@@ -205,16 +207,16 @@ def publish(library: Library) -> None:
     # every episode the other had.
     try:
         with folder_lock(library.home):
-            _publish(library.folder, base_url)
+            _publish(library.folder, base_url, library.fact(KEY))
     except Article2PodcastError as exc:  # a feed.xml not ours, a full disk: the episodes stay
         log.warning("did not update the feed: %s", exc)
 
 
-def _publish(folder: Path, base_url: str | None) -> None:
+def _publish(folder: Path, base_url: str | None, key: str | None) -> None:
     if base_url is None:
         write_index(folder, empty_ok=True)
     else:
-        write_feed(folder, base_url, empty_ok=True)
+        write_feed(folder, base_url, empty_ok=True, key=key)
 
 
 def remove_episode(folder: Path, episode: str) -> int:

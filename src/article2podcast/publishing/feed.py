@@ -77,11 +77,19 @@ class Channel:
     """The feed's own file name, in the folder (its atom:link rel="self")."""
     guid: str | None = None
     """The show's podcast:guid, kept for life; None: derived from the feed's address."""
+    key: str | None = None
+    """The key the server asks for: added as `?key=` to every link (podcast apps cannot log
+    in); None: none."""
 
     @property
     def feed_url(self) -> str:
-        """Where the feed itself is served."""
+        """Where the feed itself is served (without the key)."""
         return self.base_url + quote(self.feed, safe="")
+
+    @property
+    def query(self) -> str:
+        """What every link ends with: the key, or nothing."""
+        return f"?key={quote(self.key, safe='')}" if self.key else ""
 
 
 def guid(audio_name: str) -> str:
@@ -174,11 +182,11 @@ def render_feed(channel: Channel, episodes: Sequence[FeedEpisode]) -> str:
     rss = ET.Element("rss", {"version": "2.0"})
     show = ET.SubElement(rss, "channel")
     _text(show, "title", channel.title)
-    _text(show, "link", channel.base_url)
+    _text(show, "link", channel.base_url + channel.query)
     _element(
         show,
         f"{{{ATOM}}}link",
-        {"href": channel.feed_url, "rel": "self", "type": "application/rss+xml"},
+        {"href": channel.feed_url + channel.query, "rel": "self", "type": "application/rss+xml"},
     )
     _text(show, "description", channel.description)
     _text(show, "language", channel.language)
@@ -194,7 +202,7 @@ def render_feed(channel: Channel, episodes: Sequence[FeedEpisode]) -> str:
         image = ET.SubElement(show, "image")
         _text(image, "url", url)
         _text(image, "title", channel.title)
-        _text(image, "link", channel.base_url)
+        _text(image, "link", channel.base_url + channel.query)
     ordered = sorted(episodes, key=lambda e: e.published, reverse=True)
     for episode in ordered:
         _item(show, channel, episode)
@@ -245,7 +253,7 @@ def _item(show: ET.Element, channel: Channel, episode: FeedEpisode) -> None:
 
 
 def _url(channel: Channel, name: str) -> str:
-    return channel.base_url + quote(name, safe="")
+    return channel.base_url + quote(name, safe="") + channel.query
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

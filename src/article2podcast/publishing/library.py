@@ -83,11 +83,13 @@ def write_feed(
     category: str = "News",
     language: str = "en",
     empty_ok: bool = False,
+    key: str | None = None,
 ) -> tuple[Path, int]:
     """Write `folder`/feed.xml (and the index page, and a show cover if there is none);
     returns the feed's path and how many episodes it lists. The show keeps the podcast:guid
     its feed already gives it, even when `base_url` has changed (the guid follows a show for
-    life); a first feed derives it from its address."""
+    life); a first feed derives it from its address. With a `key`, every link of the feed
+    carries it (`?key=`), for a server that asks for one."""
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the folder your episodes are in")
     base = checked_base_url(base_url)
@@ -118,6 +120,7 @@ def write_feed(
             image=SHOW_COVER,
             feed=FEED,
             guid=_kept_guid(folder / FEED),
+            key=key,
         )
         staging.write_text(folder / FEED, render_feed(channel, episodes))
         staging.write_text(folder / INDEX, index_page(show, _pages(episodes)))
