@@ -239,17 +239,21 @@ async def share(request: Request) -> Response:
         return _page(
             share_html(url=url, action=action, home=home_page, error=None, nonce=nonce), nonce
         )
-    form = await request.form()
-    upload, url = form.get("file"), str(form.get("url") or "").strip()
-    producer = request.app.state.producer
-    try:
-        if isinstance(upload, UploadFile) and upload.filename:
-            await run_in_threadpool(producer.add_file, upload.filename, await upload.read())
-        elif url:
-            await run_in_threadpool(producer.add_url, url)
-        else:
-            raise InputError("nothing to add: give the article's web address, or a file")
-    except InputError as exc:
-        html = share_html(url=url, action=action, home=home_page, error=str(exc), nonce=nonce)
-        return _page(html, nonce, status=400)
+    async with request.form() as form:  # (closes an upload's temporary file)
+        upload, url = form.get("file"), str(form.get("url") or "").strip()
+        try:
+            await _add(request.app.state.producer, upload, url)
+        except InputError as exc:
+            html = share_html(url=url, action=action, home=home_page, error=str(exc), nonce=nonce)
+            return _page(html, nonce, status=400)
     return RedirectResponse(home_page, status_code=303)
+
+
+async def _add(producer: Any, upload: Any, url: str) -> None:
+    """Queue the uploaded file, else the URL (InputError: neither, or refused)."""
+    if isinstance(upload, UploadFile) and upload.filename:
+        await run_in_threadpool(producer.add_file, upload.filename, await upload.read())
+    elif url:
+        await run_in_threadpool(producer.add_url, url)
+    else:
+        raise InputError("nothing to add: give the article's web address, or a file")
