@@ -136,7 +136,7 @@ class TestHomePage:
         assert f"script-src 'nonce-{script['nonce']}'" in policy
         assert "default-src 'none'" in policy and "unsafe-inline" not in policy
         assert Page(second.text).all("script")[0]["nonce"] != script["nonce"]
-        assert first.headers["referrer-policy"] == "no-referrer"
+        assert first.headers["referrer-policy"] == "same-origin"
 
     def test_nothing_comes_from_elsewhere(self) -> None:
         page = Page(call("GET", "/")[0].text)

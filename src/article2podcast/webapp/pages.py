@@ -111,7 +111,7 @@ def content_security_policy(nonce: str) -> str:
 def _page(html: str, nonce: str, status: int = 200) -> HTMLResponse:
     headers = {
         "Content-Security-Policy": content_security_policy(nonce),
-        "Referrer-Policy": "no-referrer",  # the key may be in the address
+        "Referrer-Policy": "same-origin",  # the key may be in the address; Origin stays
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
     }
@@ -195,7 +195,7 @@ def share_html(*, url: str, action: str, home: str, error: str | None, nonce: st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>Add to your listening queue</title>
 <style nonce="{nonce}">{_SHARE_STYLE}</style>
 </head>

@@ -51,7 +51,8 @@
     if (item.status === 'done') return 'Done: listen below';
     if (item.status === 'failed') return 'Failed: ' + (item.error || 'no reason given');
     const stage = item.stage || 'producing';
-    const words = item.total ? stage + ' ' + item.done + ' of ' + item.total : stage;
+    const total = item.steps || item.total || 0;
+    const words = total ? stage + ' ' + (item.step ?? item.done ?? 0) + ' of ' + total : stage;
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
 
