@@ -22,6 +22,8 @@ import httpx
 import pytest
 import uvicorn
 
+from article2podcast.batch.runner import BASE_URL
+from article2podcast.batch.store import Library
 from article2podcast.settings import Settings
 from article2podcast.webapp.app import Config, make_app
 from conftest import ROOT, SHORT_ARTICLE
@@ -82,8 +84,13 @@ def app_url(tmp_path: Path, own_cache: Path) -> Iterator[str]:
     listening.bind(("127.0.0.1", 0))
     listening.listen(64)
     base = f"http://127.0.0.1:{listening.getsockname()[1]}/"
+    folder = tmp_path / "pod"
+    folder.mkdir()
+    with Library.open(folder) as library:  # what `serve` tells the library before it starts
+        library.set_fact(BASE_URL, base)
+        library.set_fact("key", KEY)  # (batch.runner.KEY, once the key is kept there)
     settings = Settings(engine="fake", music=False, jobs=1, cache_dir=own_cache)
-    app = make_app(Config(folder=tmp_path / "pod", base_url=base, key=KEY, settings=settings))
+    app = make_app(Config(folder=folder, base_url=base, key=KEY, settings=settings))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
@@ -176,7 +183,8 @@ def test_a_phone_adds_an_address_and_a_file_and_gets_episodes(
         browser.execute_script("arguments[0].play()", browser.execute_script(player))
         playing = "return document.querySelector('#episodes audio').currentTime"
         wait_for(lambda: browser.execute_script(playing) > 0.3)
-        browser.execute_script("window.scrollTo(0, 0); document.activeElement.blur()")
+        browser.execute_script("document.activeElement.blur()")
+        browser.execute_script("document.getElementById('queue-heading').scrollIntoView()")
         assert browser.execute_script(NO_SIDEWAYS)
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "webapp-phone.png"))
@@ -195,7 +203,9 @@ def test_a_phone_adds_an_address_and_a_file_and_gets_episodes(
         assert browser.execute_script(NO_SIDEWAYS)
     finally:
         browser.quit()
-    feed = feedparser.parse(httpx.get(f"{app_url}feed.xml?key={KEY}", timeout=30).content)
+    answer = httpx.get(f"{app_url}feed.xml?key={KEY}", timeout=30)
+    assert answer.status_code == 200, (answer.status_code, answer.text[:300])
+    feed = feedparser.parse(answer.content)
     assert not feed.bozo, feed.bozo_exception
     listed = {entry.title: entry.enclosures[0].href for entry in feed.entries}
     assert set(listed) == {TITLE, UPLOADED}

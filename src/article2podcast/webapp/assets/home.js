@@ -87,13 +87,15 @@
     bar.value = Number(item.progress) || 0;
     bar.setAttribute('aria-label', 'Progress of “' + name + '”');
     const actions = li.querySelector('.actions');
-    const wanted = item.status === 'failed' ? 'retry remove' : 'remove';
+    // A done item's Remove button is with its episode, below.
+    const wanted = {failed: 'retry remove', done: ''}[item.status] ?? 'remove';
     if (actions.dataset.made !== wanted) {
       actions.replaceChildren();
       if (item.status === 'failed') actions.append(button('Retry', name, () => retry(item.id)));
-      actions.append(button('Remove', name, () => remove(item.id)));
+      if (wanted) actions.append(button('Remove', name, () => remove(item.id)));
       actions.dataset.made = wanted;
     }
+    actions.hidden = !wanted;
     return li;
   }
 
