@@ -130,6 +130,12 @@ def phone() -> Any:
     return browser
 
 
+@pytest.fixture
+def browser() -> Any:
+    """The phone's browser (first: the test is skipped before the app starts)."""
+    return phone()
+
+
 def wait_for(condition: Any, seconds: float = 30.0) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -161,9 +167,8 @@ def add_and_wait(browser: Any, field: str, value: str, count: int) -> list[list[
 
 @pytest.mark.slow
 def test_a_phone_adds_an_address_and_a_file_and_gets_episodes(
-    app_url: str, site: str, tmp_path: Path
+    browser: Any, app_url: str, site: str, tmp_path: Path
 ) -> None:
-    browser = phone()
     try:
         browser.get(app_url + "?key=" + KEY)
         assert browser.execute_script("return window.innerWidth") == PHONE[0]

@@ -89,7 +89,10 @@ def call(
 
     async def send() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://127.0.0.1:8765", headers=headers
+        ) as client:
             return await client.request(method, path, **kw)
 
     return asyncio.run(send()), producer
