@@ -37,9 +37,22 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: .2rem 0; }
 .meta { margin: 0; opacity: .8; }
 .player { position: sticky; top: 0; padding: .5rem 0; background: Canvas; z-index: 1; }
 audio { width: 100%; }
-.chapters ol { padding-left: 1.4rem; }
-.chapters button { font: inherit; background: none; border: 0; padding: .2rem 0;
-  color: var(--accent); text-decoration: underline; cursor: pointer; text-align: left; }
+.chapters ol { list-style: none; padding: 0; margin: 0; }
+.chapters button { font: inherit; background: none; border: 0; padding: .25rem 0; width: 100%;
+  display: grid; grid-template-columns: 4.5em 1fr; gap: .5rem; align-items: baseline;
+  color: var(--accent); cursor: pointer; text-align: left; }
+.chapters button span { text-decoration: underline; overflow-wrap: anywhere; }
+.chapters button time { color: var(--ink); opacity: .8; }
+button:focus-visible, a:focus-visible, audio:focus-visible {
+  outline: 3px solid var(--accent); outline-offset: 2px; }
+h1, h2, p { overflow-wrap: anywhere; }
+.episodes { list-style: none; padding: 0; }
+.episodes li { display: flex; gap: .75rem; margin: 0 0 1.25rem; align-items: flex-start; }
+.episodes li > div { flex: 1; min-width: 0; }
+.episodes img { flex: none; width: 5rem; height: 5rem; border-radius: .4rem; }
+.episodes h2 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 .2rem; }
+.episodes audio { margin-top: .4rem; }
+@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; } }
 .segment { margin: 0 0 1rem; }
 .segment.heading, .segment.title { font-weight: 700; font-size: 1.25rem; }
 .segment.quote { margin-left: 1.2rem; font-style: italic; }
@@ -100,10 +113,8 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     meta = [escape(str(manifest.get("show", "")))]
     if page.get("author"):
         meta.append(f"by {escape(str(page['author']))}")
-    if page.get("date"):
-        meta.append(f"<time>{escape(str(page['date']))}</time>")
-    elif manifest.get("produced"):
-        meta.append(f"<time>{escape(str(manifest['produced'])[:10])}</time>")
+    if _date(manifest):
+        meta.append(f"<time>{escape(_date(manifest))}</time>")
     meta.append(f"<time>{clock(int(manifest['duration_ms']))}</time>")
     source_line = (
         f'<p class="meta">Read from <a href="{escape(str(source))}">{escape(str(source))}</a></p>'
@@ -117,7 +128,8 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     )
     chapters = "".join(
         f'<li><button type="button" data-seek="{c["start_ms"] / 1000:.3f}">'
-        f"<time>{clock(int(c['start_ms']))}</time> {escape(str(c['title']))}</button></li>"
+        f"<time>{clock(int(c['start_ms']))}</time><span>{escape(str(c['title']))}</span>"
+        "</button></li>"
         for c in manifest.get("chapters", [])
     )
     transcript = "\n".join(_block(block) for block in _blocks(manifest["segments"]))
@@ -184,24 +196,50 @@ def _sentences(segment: Mapping[str, Any]) -> str:
     )
 
 
-def index_page(title: str, episodes: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """A folder's index: each episode (page file name, manifest), newest first."""
-    items = "\n".join(
-        f'<li><a href="{_link(name)}">{escape(str(m["title"]))}</a> '
-        f'<span class="meta"><time>{clock(int(m["duration_ms"]))}</time></span></li>'
-        for name, m in episodes
-    )
+def index_page(
+    title: str,
+    episodes: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    covers: Mapping[str, str] | None = None,
+) -> str:
+    """A folder's index: each episode (page file name, manifest), newest first, with its
+    cover (`covers`: the cover file by page name), date, length and a player."""
+    items = "\n".join(_index_entry(name, m, (covers or {}).get(name)) for name, m in episodes)
     return _document(
         title,
         "en",
         f"""<main class="{_INDEX}">
 <h1>{escape(title)}</h1>
 <p class="meta"><a href="feed.xml">Podcast feed</a></p>
-<ul>
+<ul class="episodes">
 {items}
 </ul>
 </main>""",
     )
+
+
+def _index_entry(page: str, manifest: Mapping[str, Any], cover: str | None) -> str:
+    """One episode of the index: cover, title (its page's link), date and length, player."""
+    title = escape(str(manifest["title"]))
+    meta = [f"<time>{escape(_date(manifest))}</time>"] if _date(manifest) else []
+    meta.append(f"<time>{clock(int(manifest['duration_ms']))}</time>")
+    image = (
+        f'<img src="{_link(cover)}" alt="" width="80" height="80" loading="lazy">' if cover else ""
+    )
+    return (
+        f"<li>{image}<div>"
+        f'<h2><a href="{_link(page)}">{title}</a></h2>'
+        f'<p class="meta">{" · ".join(meta)}</p>'
+        f'<audio controls preload="none" src="{_link(str(manifest["audio"]))}" '
+        f'aria-label="Play {title}"></audio>'
+        "</div></li>"
+    )
+
+
+def _date(manifest: Mapping[str, Any]) -> str:
+    """The article's date if its page gave one, else the day the episode was made."""
+    page = manifest.get("page") or {}
+    return str(page.get("date") or str(manifest.get("produced") or "")[:10])
 
 
 def _document(title: str, language: str, body: str) -> str:

@@ -123,7 +123,8 @@ def write_feed(
             key=key,
         )
         staging.write_text(folder / FEED, render_feed(channel, episodes))
-        staging.write_text(folder / INDEX, index_page(show, _pages(episodes)))
+        index = index_page(show, _pages(episodes), covers=_covers(episodes))
+        staging.write_text(folder / INDEX, index)
     return folder / FEED, len(episodes)
 
 
@@ -144,7 +145,8 @@ def write_index(folder: Path, *, empty_ok: bool = False) -> None:
         return
     try:
         with Staging() as staging:
-            staging.write_text(index, index_page(xml_text(_show(episodes)), _pages(episodes)))
+            page = index_page(xml_text(_show(episodes)), _pages(episodes), covers=_covers(episodes))
+            staging.write_text(index, page)
     except ExportError as exc:
         log.warning("did not update the folder's index page: %s", exc)
 
@@ -156,6 +158,12 @@ def _show(episodes: list[FeedEpisode]) -> str:
 def _pages(episodes: list[FeedEpisode]) -> list[tuple[str, dict[str, Any]]]:
     newest = sorted(episodes, key=lambda e: e.published, reverse=True)
     return [(e.sidecars[".html"], dict(e.manifest)) for e in newest if ".html" in e.sidecars]
+
+
+def _covers(episodes: list[FeedEpisode]) -> dict[str, str]:
+    """Each episode's cover file by its page's name (a cover the user gave is in the audio)."""
+    pages = [e.sidecars for e in episodes if {".html", ".png"} <= set(e.sidecars)]
+    return {sidecars[".html"]: sidecars[".png"] for sidecars in pages}
 
 
 def _is_our_index(data: bytes) -> bool:
