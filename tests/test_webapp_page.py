@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 
 from article2podcast.batch.runner import BASE_URL
+from article2podcast.batch.runner import KEY as KEY_FACT
 from article2podcast.batch.store import Library
 from article2podcast.settings import Settings
 from article2podcast.webapp.app import Config, make_app
@@ -88,7 +89,7 @@ def app_url(tmp_path: Path, own_cache: Path) -> Iterator[str]:
     folder.mkdir()
     with Library.open(folder) as library:  # what `serve` tells the library before it starts
         library.set_fact(BASE_URL, base)
-        library.set_fact("key", KEY)  # (batch.runner.KEY, once the key is kept there)
+        library.set_fact(KEY_FACT, KEY)
     settings = Settings(engine="fake", music=False, jobs=1, cache_dir=own_cache)
     app = make_app(Config(folder=folder, base_url=base, key=KEY, settings=settings))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

@@ -14,6 +14,7 @@ an upload may be, 413 (refused before it is read).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -154,8 +155,10 @@ async def _event_stream(request: Request) -> AsyncIterator[str]:
             state, following = following.result(), None
             yield f"data: {json.dumps(item_json(request, state))}\n\n"
     finally:
-        if following is not None:
+        if following is not None:  # its end first: a generator cannot close while it runs
             following.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await following
         await changes.aclose()
 
 
