@@ -105,7 +105,7 @@ def _app(folder: Path, cache: Path) -> Starlette:
 
 @pytest.fixture
 def client(tmp_path: Path, own_cache: Path) -> Iterator[TestClient]:
-    with TestClient(_app(tmp_path / "pod", own_cache)) as running:
+    with TestClient(_app(tmp_path / "pod", own_cache), base_url="http://127.0.0.1") as running:
         yield running
 
 
@@ -293,7 +293,7 @@ def test_the_event_stream_tells_an_items_progress(served: str):
 
 def test_what_was_queued_before_a_restart_is_produced_after_it(site: Site, tmp_path, own_cache):
     folder = tmp_path / "pod"
-    with TestClient(_app(folder, own_cache)) as client:
+    with TestClient(_app(folder, own_cache), base_url="http://127.0.0.1") as client:
         item_id = _add_url(client, f"{site.base}slow")
         assert site.asked_slow.wait(PATIENCE_S)  # being produced: its page is being fetched
         assert client.get(f"/api/items/{item_id}").json()["status"] == "producing"
@@ -303,7 +303,7 @@ def test_what_was_queued_before_a_restart_is_produced_after_it(site: Site, tmp_p
         assert row is not None and row.status == "queued" and row.attempts == 0
 
     site.released.set()
-    with TestClient(_app(folder, own_cache)) as client:
+    with TestClient(_app(folder, own_cache), base_url="http://127.0.0.1") as client:
         item = _until(client, item_id, "done", "failed")
         assert item["status"] == "done", item["error"]
         assert item["title"] == "A slow page"
