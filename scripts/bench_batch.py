@@ -52,6 +52,8 @@ class Sample:
     peaks: dict[str, float] = field(default_factory=dict)
     main_at: dict[int, float] = field(default_factory=dict)
     """The main process's resident set when N episodes had landed (batch runs)."""
+    landed: dict[int, float] = field(default_factory=dict)
+    """When the Nth episode landed, in seconds from the start."""
 
 
 class Watcher:
@@ -65,6 +67,7 @@ class Watcher:
         self.sample = Sample()
         self.count_episodes = count_episodes
         self._stop = threading.Event()
+        self._start = time.perf_counter()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def watch(self, pid: int, roles: list[str]) -> None:
@@ -84,6 +87,9 @@ class Watcher:
 
     def tick(self) -> None:
         parents = _parents()
+        if self.count_episodes is not None:
+            landed = self.count_episodes()
+            self.sample.landed.setdefault(landed, time.perf_counter() - self._start)
         for pid, (depth, root) in _descendants(parents, set(self.roots)).items():
             rss, name = _status(pid)
             if rss is None or "resource_tracker" in _cmdline(pid):
@@ -93,7 +99,6 @@ class Watcher:
             peaks = self.sample.peaks
             peaks[role] = max(peaks.get(role, 0.0), rss)
             if depth == 0 and role == "main" and self.count_episodes is not None:
-                landed = self.count_episodes()
                 self.sample.main_at[landed] = max(self.sample.main_at.get(landed, 0.0), rss)
 
 
@@ -176,6 +181,7 @@ def loop(articles: Path, work: Path, engine: list[str]) -> Result:
             cache = Path(tempfile.mkdtemp(dir=work, prefix="cache-"))
             command = [*PROGRAM, str(article), "--output-dir", str(out), "--cache-dir", str(cache)]
             run([*command, "-q", *engine], watcher, ["main", "engine"], ENV)
+            watcher.sample.landed[len(watcher.sample.landed) + 1] = time.perf_counter() - start
     seconds = time.perf_counter() - start
     return Result(seconds, _checked(out), watcher.sample)
 
@@ -349,6 +355,8 @@ def table(by_engine: dict[str, dict[str, Result]]) -> None:
                     f"- {ENGINE_NAMES[engine]}, {name}: the cluster took {row.start_s:.1f} s "
                     "to start (not counted above)"
                 )
+            landed = ", ".join(f"{s:.1f}" for n, s in sorted(row.sample.landed.items()) if n)
+            print(f"- {ENGINE_NAMES[engine]}, {name}: episodes landed at {landed} s")
             seen = row.sample.main_at
             if seen:
                 shown = sorted({n for n in seen if n in (0, 2)} | {max(seen)})
