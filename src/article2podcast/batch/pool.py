@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ..narration import warm
 from ..settings import MAX_JOBS, Settings
 from .items import Failure, Item, Produced
 from .work import attempt
@@ -39,8 +40,8 @@ def run_locally(
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_leave_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), workers),
     )
     try:
         exhausted = False
@@ -65,9 +66,11 @@ def run_locally(
     pool.shutdown()
 
 
-def _leave_with_parent(parent: int) -> None:
-    """In a worker: exit as soon as the batch is gone (a killed batch cannot stop its workers;
-    their scratch folders are removed by the next run, their engines follow them)."""
+def _start_worker(parent: int, workers: int) -> None:
+    """In a worker: take its share of the cores, and exit as soon as the batch is gone (a
+    killed batch cannot stop its workers; their scratch folders are removed by the next run,
+    their engines follow them)."""
+    warm.share_cores((os.cpu_count() or 1) // workers)
 
     def watch() -> None:
         while os.getppid() == parent:
