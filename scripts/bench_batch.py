@@ -169,8 +169,13 @@ def run(command: list[str], watcher: Watcher, roles: list[str], env: dict[str, s
 
 def audio_seconds(folder: Path) -> tuple[float, int]:
     manifests = [p for p in folder.glob("*.json") if not p.name.endswith(".chapters.json")]
-    total = sum(json.loads(p.read_text())["duration_ms"] for p in manifests) / 1000
-    return total, len(manifests)
+    durations = []
+    for path in manifests:
+        try:  # the library's folder has other JSON files than manifests
+            durations.append(json.loads(path.read_text())["duration_ms"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sum(durations) / 1000, len(durations)
 
 
 def loop(articles: Path, work: Path, engine: list[str]) -> Result:
@@ -322,7 +327,7 @@ def _median(rows: list[Result]) -> Result:
     for row in rows:
         for role, mb in row.sample.peaks.items():
             peaks[role] = max(peaks.get(role, 0.0), mb)
-    sample = Sample(peaks, middle.sample.main_at)
+    sample = Sample(peaks, middle.sample.main_at, middle.sample.landed)
     start_s = statistics.median(row.start_s for row in rows)
     return Result(middle.seconds, middle.audio_s, sample, start_s)
 
