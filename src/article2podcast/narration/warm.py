@@ -35,9 +35,8 @@ def keep_engines() -> None:
 
 def share_cores(cores: int) -> None:
     """This process is one of several producing at once and has `cores` of the machine's
-    cores: its engines' threads are counted from these, not from all of them (two batch
-    workers whose Piper engines each ran as many threads as there are cores were 20% slower
-    than one command after another)."""
+    cores: its engines' threads are counted from these, not from all of them (else two
+    workers on two cores run four Piper threads, which then wait on each other)."""
     global _cores
     _cores = max(1, cores)
 
