@@ -11,6 +11,8 @@ cores) against raw `piper` on the same text at the same pace, plus the same ffmp
 Peak memory is the largest resident set of any one process of the run (the producer, an
 engine worker or ffmpeg), from wait4. Each figure is the median of --runs
 runs (the 50x and longer inputs are run once).
+`scripts/bench --batch`: many articles at once against a loop of single commands (see
+bench_batch.py).
 """
 
 from __future__ import annotations
@@ -138,6 +140,11 @@ def median(runs: list[Run]) -> Run:
 
 
 def main() -> None:
+    if "--batch" in sys.argv[1:]:  # many articles at once: a mode of its own
+        from bench_batch import main as batch_main
+
+        batch_main([arg for arg in sys.argv[1:] if arg != "--batch"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median is kept)")
     parser.add_argument("--long", action="store_true", help="also a 50,000-word text")

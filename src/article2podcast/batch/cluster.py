@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import InputError, MissingDependencyError
+from ..narration import warm
 from ..narration.clipcache import default_cache_dir
 from ..reading.fetching import is_url
 from ..scratch import scratch_folder
@@ -58,6 +60,9 @@ class Kit:
     """The user's cover image: its file name and its bytes."""
     lexicon: tuple[str, bytes] | None = None
     """The user's lexicon: its file name and its bytes."""
+    cores: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Each worker's share of its machine's cores (by its address), for its engines' threads:
+    the machine's cores over the threads of all the workers on it."""
 
 
 def run_on_dask(
@@ -76,6 +81,7 @@ def run_on_dask(
     distributed = _distributed()
     kit = make_kit(settings)
     client = _connect(distributed, address, connect_timeout)
+    kit = dataclasses.replace(kit, cores=_shares(client))
     running: dict[Any, Item] = {}
     try:
         finished = distributed.as_completed(loop=client.loop)
@@ -146,6 +152,12 @@ def attempt_on_worker(item: Item, kit: Kit) -> Outcome:
     this worker's own clip cache."""
     if multiprocessing.current_process().daemon:
         return Failure(_daemon_message("this Dask worker"))
+    from distributed import get_worker
+
+    worker = get_worker()
+    warm.share_cores(
+        kit.cores.get(worker.address) or (os.cpu_count() or 1) // worker.state.nthreads
+    )
     with scratch_folder() as folder:  # removed by a later run if this worker is killed
         settings = dataclasses.replace(
             kit.settings,
@@ -154,6 +166,19 @@ def attempt_on_worker(item: Item, kit: Kit) -> Outcome:
             cache_dir=default_cache_dir() if kit.cached else None,
         )
         return attempt(item, settings)
+
+
+def _shares(client: Any) -> dict[str, int]:
+    """Each worker's share of its machine's cores (workers on one host share its cores)."""
+    cores = client.run(os.cpu_count)
+    workers = client.scheduler_info()["workers"]
+    threads: dict[str, int] = {}
+    for info in workers.values():
+        threads[info["host"]] = threads.get(info["host"], 0) + info["nthreads"]
+    return {
+        address: max(1, (cores.get(address) or 1) // threads[info["host"]])
+        for address, info in workers.items()
+    }
 
 
 def is_daemon() -> bool:

@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..narration import warm
 from ..progress import Progress
 from ..settings import MAX_JOBS, Settings
 from .items import Failure, Item, Produced
@@ -64,7 +65,7 @@ def run_locally(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(os.getpid(), reports if on_progress else None),
+        initargs=(os.getpid(), workers, reports if on_progress else None),
     )
     try:
         exhausted = False
@@ -115,9 +116,12 @@ _reports: Any = None
 """In a worker: where it reports progress (None: nobody listens)."""
 
 
-def _start_worker(parent: int, reports: Any) -> None:
+def _start_worker(parent: int, workers: int, reports: Any) -> None:
+    """In a worker: take its share of the cores, report to `reports`, and leave with the
+    batch."""
     global _reports
     _reports = reports
+    warm.share_cores((os.cpu_count() or 1) // workers)
     _leave_with_parent(parent)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import functools
 import importlib
-import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
@@ -63,9 +62,8 @@ class Narrator:
         self.engine_name = engine_name
         self.jobs = max(1, jobs)
         self.options = options
-        cores = os.cpu_count() or 1
         # Each worker gets its share of the cores (a neural engine uses all it is given).
-        self.threads = max(1, cores // self.jobs)
+        self.threads = max(1, warm.cores() // self.jobs)
         self.cache = cache
         self._first = self._engine()  # for the voices; narrates too
         self._engines = [self._first]

@@ -9,6 +9,7 @@ it closes; an engine that failed or was stopped mid-clip is never given back.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import threading
 
@@ -18,6 +19,7 @@ from .proxy import EngineProcess
 _lock = threading.Lock()
 _idle: dict[str, list[EngineProcess]] = {}
 _folder: str | None = None
+_cores: int | None = None
 """Where the kept engines' scratch folders are: not in any one run's scratch folder, which
 goes at the end of that run."""
 
@@ -29,6 +31,19 @@ def keep_engines() -> None:
         if _folder is None:
             _folder = str(process_folder())
             atexit.register(stop_kept)
+
+
+def share_cores(cores: int) -> None:
+    """This process is one of several producing at once and has `cores` of the machine's
+    cores: its engines' threads are counted from these, not from all of them (else two
+    workers on two cores run four Piper threads, which then wait on each other)."""
+    global _cores
+    _cores = max(1, cores)
+
+
+def cores() -> int:
+    """The cores this process's engines share (see `share_cores`; else all of them)."""
+    return _cores or os.cpu_count() or 1
 
 
 def keeping() -> str | None:
