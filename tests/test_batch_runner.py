@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from article2podcast.batch.runner import Event, add
 from article2podcast.settings import Settings
 from conftest import SHORT_ARTICLE
@@ -29,3 +31,40 @@ def test_each_item_reports_its_stages_as_it_goes(tmp_path: Path, own_cache: Path
         assert narrating[-1].done == narrating[-1].total > 0
         order = [e.kind for e in mine]
         assert order[0] == "started" and "done" in order  # (progress comes from another thread)
+
+
+def test_a_commit_killed_halfway_is_finished_under_the_same_name(
+    tmp_path: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL between two renames of a commit: the next commit of that item takes the same
+    name (the manifest went into place first, so what is there is ours), leaving no orphan."""
+    import os
+
+    from article2podcast.batch.items import Item
+    from article2podcast.batch.work import commit, produce_item
+
+    article = tmp_path / "story.txt"
+    article.write_text(SHORT_ARTICLE, encoding="utf-8")
+    item = Item(key=f"file:{article}", source=str(article))
+    produced = produce_item(item, Settings(engine="fake", music=False, jobs=1, cache_dir=own_cache))
+    library = tmp_path / "pod"
+    library.mkdir()
+    renames = 0
+    real_replace = os.replace
+
+    def killed_after_three(source: object, target: object) -> None:
+        nonlocal renames
+        renames += 1
+        if renames > 3:
+            raise KeyboardInterrupt  # as far as the folder can tell, a SIGKILL
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", killed_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        commit(library, item, produced)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (library / f"{produced.stem}.json").is_file()  # the manifest went first
+    episode = commit(library, item, produced)
+    assert episode.name == produced.audio
+    stems = {path.name.split(".")[0] for path in library.iterdir() if not path.name.startswith(".")}
+    assert stems == {produced.stem}

@@ -97,16 +97,21 @@ def commit(folder: Path, item: Item, produced: Produced, stem: str | None = None
     files = episode_files(destination, cover_generated=cover)
     manifest = _manifest(produced, item, destination, files, identity)
     cover_name = sidecar(destination, ".png").name if cover else None
+    manifest_path = sidecar(destination, ".json")
     with Staging(check=lambda: check(destination, files, article=identity)) as staging:
         staging.write_bytes(destination, produced.files[produced.audio])
         for path in files[1:]:
             made = produced.stem + path.name[len(destination.stem) :]
-            if path.suffix == ".json" and not path.name.endswith(".chapters.json"):
-                staging.write_json(path, manifest)
-            elif path.suffix == ".html":
+            if path == manifest_path:
+                continue  # staged last, so renamed into place first (see below)
+            if path.suffix == ".html":
                 staging.write_text(path, episode_page(manifest, cover=cover_name))
             elif made in produced.files:
                 staging.write_bytes(path, produced.files[made])
+        # The files go into place in the reverse order of staging: the manifest first, so
+        # that a kill halfway leaves files our manifest lists (replaced by the next run), never
+        # files nobody owns (which would push the episode to another name).
+        staging.write_json(manifest_path, manifest)
     return destination
 
 
