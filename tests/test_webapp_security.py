@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import subprocess
 import sys
 import warnings
@@ -198,8 +199,8 @@ class Served:
         finally:
             connection.close()
 
-    def stop(self) -> str:
-        self.process.terminate()
+    def stop(self, signal_number: int = signal.SIGTERM) -> str:
+        self.process.send_signal(signal_number)
         _, stderr = self.process.communicate(timeout=60)
         return stderr
 
@@ -208,7 +209,16 @@ class Served:
 def keyed(library: Path) -> Iterator[Served]:
     served = Served(library, "--key", KEY)
     yield served
-    assert served.stop().endswith("stopped serving " + str(library) + "\n")
+    assert served.stop() == f"article2podcast: stopped serving {library}\n"  # one line
+    assert served.process.returncode == 0
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_stop_serving_in_one_line(library: Path, number: int) -> None:
+    served = Served(library)
+    assert served.get("/api/items")[0] == 200  # the producer is running
+    assert served.stop(number) == f"article2podcast: stopped serving {library}\n"
+    assert served.process.returncode == 0
 
 
 def test_serve_without_a_key_answers_this_machine(library: Path) -> None:

@@ -222,7 +222,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from .batch.runner import BASE_URL, KEY
     from .batch.store import Library
     from .cli_library import _production
-    from .publishing.serving import bind, make_server, port_of
+    from .publishing.serving import bind, make_server, port_of, run_until_stopped
     from .webapp.app import Config, make_app
     from .webapp.security import is_loopback, new_key
 
@@ -251,8 +251,10 @@ def _run_serve(args: argparse.Namespace) -> int:
         query = f"?key={key}" if key else ""
         print(f"serving {folder} at {base}{query}", flush=True)
         print(f"paste this feed address into your podcast app: {base}feed.xml{query}", flush=True)
-        server.run(sockets=[listening])
-    except KeyboardInterrupt:
+        if run_until_stopped(server, listening):
+            say(f"{PROG}: stopped serving {folder}")
+            return EXIT_OK
+    except KeyboardInterrupt:  # before the server took over the signals
         say(f"{PROG}: stopped serving {folder}")
         return EXIT_OK
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import signal
 import socket
 from typing import Any
 
@@ -115,3 +116,25 @@ def make_server(
 def port_of(server_socket: socket.socket) -> int:
     """The port a bound socket listens on."""
     return int(server_socket.getsockname()[1])
+
+
+def run_until_stopped(server: uvicorn.Server, listening: socket.socket) -> bool:
+    """Run `server` until Ctrl-C or SIGTERM (True) or until it cannot go on (False).
+
+    uvicorn answers the signal itself (a graceful shutdown) and then raises it again for
+    whoever handled it before: that is a quiet note here, not an exception thrown into the
+    shutdown (which uvicorn would log as a traceback)."""
+    stopped: list[int] = []
+
+    def stop(number: int, _: object) -> None:
+        stopped.append(number)
+        server.should_exit = True  # (a signal before uvicorn took them over stops it too)
+
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, stop) for number in signals}
+    try:
+        server.run(sockets=[listening])
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return bool(stopped)
