@@ -116,7 +116,7 @@ _reports: Any = None
 """In a worker: where it reports progress (None: nobody listens)."""
 
 
-def _start_worker(parent: int, workers: int, reports: Any) -> None:
+def _start_worker(parent: int, workers: int, reports: Any = None) -> None:
     """In a worker: take its share of the cores, report to `reports`, and leave with the
     batch."""
     global _reports

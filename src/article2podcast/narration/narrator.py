@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import functools
 import importlib
+import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
@@ -97,7 +98,10 @@ class Narrator:
     @property
     def _kind(self) -> str:
         """Which engines are alike enough to be kept for another run (see `warm`)."""
-        return repr((self.engine_name, self.options, self.threads))
+        # An engine reads our environment variables when it starts (the fake engine's faults,
+        # say): one started under others is another engine.
+        ours = sorted((k, v) for k, v in os.environ.items() if k.startswith("ARTICLE2PODCAST_"))
+        return repr((self.engine_name, self.options, self.threads, ours))
 
     def clip_key(self, text: str, voice: str | None, rate: int) -> str:
         """The cache key of `text` read in `voice` at `rate`."""
