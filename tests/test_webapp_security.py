@@ -201,7 +201,12 @@ class Served:
 
     def stop(self, signal_number: int = signal.SIGTERM) -> str:
         self.process.send_signal(signal_number)
-        _, stderr = self.process.communicate(timeout=60)
+        try:
+            _, stderr = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # a server that does not stop fails the test...
+            self.process.kill()  # ...and is not left running
+            self.process.communicate()
+            raise
         return stderr
 
 
