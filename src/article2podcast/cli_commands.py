@@ -126,8 +126,7 @@ def build_feed_parser() -> argparse.ArgumentParser:
 
 
 def build_serve_parser() -> argparse.ArgumentParser:
-    from .cli_library import _count  # (they import this module)
-    from .cli_options import add_production_arguments
+    from .cli_options import add_batch_arguments  # (it imports this module)
 
     parser = Parser(
         prog=f"{PROG} serve",
@@ -153,10 +152,7 @@ def build_serve_parser() -> argparse.ArgumentParser:
         help="the key every request needs (kept in the library; default: one is made and kept "
         "when --host is not this machine only)",
     )
-    parser.add_argument("--workers", metavar="N", type=_count, help="articles produced at once")
-    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="produce on this Dask cluster")
-    add_production_arguments(parser, Settings(cache_dir=None))
-    parser.set_defaults(jobs=None, output_dir=".")
+    add_batch_arguments(parser)
     return parser
 
 
@@ -219,25 +215,21 @@ def _run_feed(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .batch.runner import BASE_URL, KEY
+    from .batch.runner import BASE_URL, KEY, make_library_folder
     from .batch.store import Library
-    from .cli_library import _production
+    from .cli_options import production
     from .publishing.serving import bind, make_server, port_of, run_until_stopped
     from .webapp.app import Config, make_app
     from .webapp.security import is_loopback, new_key
 
     folder = Path(args.folder)
-    settings, workers = _production(args)
-    if args.dask is not None:
-        from .batch.cluster import check_cluster
-
-        check_cluster(args.dask, settings)
+    settings, workers = production(args)
     listening = bind(args.host, args.port)
     try:
         host = _reachable_address() if args.host in ("0.0.0.0", "", "::") else args.host
         host = f"[{host}]" if ":" in host else host
         base = f"http://{host}:{port_of(listening)}/"
-        _make_library_folder(folder)
+        make_library_folder(folder, "DIR")
         with Library.open(folder) as library:
             key = args.key or library.fact(KEY)
             if key is None and not is_loopback(args.host):
@@ -263,19 +255,6 @@ def _run_serve(args: argparse.Namespace) -> int:
         say(f"{PROG}: could not start serving {folder}")
         return EXIT_FAILURE
     return EXIT_OK
-
-
-def _make_library_folder(folder: Path) -> None:
-    if folder.is_dir():
-        return
-    if folder.exists():
-        raise InputError(f"{folder} is not a folder; give the library's folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(
-            f"cannot make the library folder {folder} ({exc.strerror}); choose another DIR"
-        ) from exc
 
 
 def _reachable_address() -> str:

@@ -8,20 +8,17 @@ Exit codes: 0 every item done, 1 any item failed (each listed on stderr, one lin
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .batch.pool import default_workers
 from .batch.runner import Event, Report, add, describe, produce_queued, publish, remove_episode
 from .batch.store import MAX_ATTEMPTS, STATUSES, Library, Row
 from .cli_commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Parser, one_line, say
-from .cli_options import add_production_arguments, settings_from
+from .cli_options import add_batch_arguments, count, production
 from .errors import InputError
-from .settings import MAX_JOBS, Settings
 
 
 def build_add_parser() -> argparse.ArgumentParser:
@@ -39,28 +36,16 @@ def build_add_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--to", metavar="DIR", default=".", help="the library folder (default: this folder)"
     )
-    parser.add_argument("--limit", metavar="N", type=_count, help="at most N entries per feed")
+    parser.add_argument("--limit", metavar="N", type=count, help="at most N entries per feed")
     parser.add_argument(
         "--since", metavar="DATE", help="only feed entries published on or after DATE (2026-11-01)"
-    )
-    parser.add_argument(
-        "--workers",
-        metavar="N",
-        type=_count,
-        help="articles produced at once (default: one per core)",
-    )
-    parser.add_argument(
-        "--dask",
-        metavar="tcp://HOST:PORT",
-        help="produce on this Dask cluster's workers instead (the [dask] extra)",
     )
     parser.add_argument(
         "--base-url",
         metavar="URL",
         help="where the folder is served (remembered): the feed's links start with it",
     )
-    add_production_arguments(parser, Settings(cache_dir=None))
-    parser.set_defaults(jobs=None, output_dir=".")
+    add_batch_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser
 
@@ -83,10 +68,7 @@ def build_retry_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("folder", metavar="DIR", help="the library folder")
-    parser.add_argument("--workers", metavar="N", type=_count, help="articles produced at once")
-    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="produce on this Dask cluster")
-    add_production_arguments(parser, Settings(cache_dir=None))
-    parser.set_defaults(jobs=None, output_dir=".")
+    add_batch_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser
 
@@ -106,28 +88,10 @@ def build_remove_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
-
-
-def _production(args: argparse.Namespace) -> tuple[Settings, int]:
-    """The settings of each item's episode, and how many are produced at once."""
-    workers = min(args.workers or default_workers(), MAX_JOBS)
-    if args.jobs is None:  # the cores shared out between the workers
-        args.jobs = max(1, (os.cpu_count() or 1) // workers)
-    return settings_from(args), workers
-
-
 def _run_add(args: argparse.Namespace) -> int:
     from .batch.sources import parse_since
 
-    settings, workers = _production(args)
+    settings, workers = production(args, check_dask=False)  # (add checks the cluster itself)
     since = parse_since(args.since) if args.since else None
     with _Watcher(quiet=args.quiet) as watcher:
         report = add(
@@ -145,11 +109,7 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def _run_retry(args: argparse.Namespace) -> int:
-    settings, workers = _production(args)
-    if args.dask is not None:
-        from .batch.cluster import check_cluster
-
-        check_cluster(args.dask, settings)
+    settings, workers = production(args)
     report = Report()
     with Library.open(Path(args.folder), create=False) as library, _Watcher(args.quiet) as watch:
         library.requeue_failed(everything=True)

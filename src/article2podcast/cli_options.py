@@ -4,6 +4,7 @@ lexicon, workers and cache), with their defaults from `Settings`, and the settin
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -12,10 +13,15 @@ from .cli_commands import PROG
 from .errors import InputError
 from .narration.clipcache import default_cache_dir
 from .narration.engines import ENGINE_NAMES, PiperSettings
-from .settings import Settings, check_jobs, check_loudness, check_rate
+from .settings import MAX_JOBS, Settings, check_jobs, check_loudness, check_rate
 
 
-def add_production_arguments(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+def add_production_arguments(
+    parser: argparse.ArgumentParser,
+    defaults: Settings,
+    *,
+    jobs_default: str = "the number of cores",
+) -> None:
     """How an episode is made: who speaks, music, cover, lexicon, workers and the cache."""
     _add_voice_arguments(parser, defaults)
     parser.add_argument("--no-music", action="store_true", help="no sting, no bed under the intro")
@@ -30,7 +36,7 @@ def add_production_arguments(parser: argparse.ArgumentParser, defaults: Settings
         metavar="N",
         type=_jobs,
         default=defaults.jobs,
-        help="engine workers narrating at once (default: the number of cores)",
+        help=f"engine workers narrating at once (default: {jobs_default})",
     )
     parser.add_argument(
         "--cache-dir",
@@ -132,3 +138,50 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if args.no_cache
         else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()),
     )
+
+
+def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    """How a library's articles are made (`add`, `retry`, `serve`): how many at once, where,
+    and every production option, applied to each."""
+    parser.add_argument(
+        "--workers",
+        metavar="N",
+        type=count,
+        help="articles produced at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="tcp://HOST:PORT",
+        help="produce on this Dask cluster's workers instead (the [dask] extra)",
+    )
+    add_production_arguments(
+        parser, Settings(cache_dir=None), jobs_default="the cores shared out between --workers"
+    )
+    parser.set_defaults(jobs=None, output_dir=".")
+
+
+def count(value: str) -> int:
+    """An argparse type: a whole number, at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def production(args: argparse.Namespace, *, check_dask: bool = True) -> tuple[Settings, int]:
+    """The settings of each article's episode, and how many are produced at once; with
+    `check_dask`, a --dask cluster that cannot take them fails now, before anything is read."""
+    from .batch.pool import default_workers
+
+    workers = min(args.workers or default_workers(), MAX_JOBS)
+    if args.jobs is None:  # the cores shared out between the workers
+        args.jobs = max(1, (os.cpu_count() or 1) // workers)
+    settings = settings_from(args)
+    if check_dask and args.dask is not None:
+        from .batch.cluster import check_cluster
+
+        check_cluster(args.dask, settings)
+    return settings, workers

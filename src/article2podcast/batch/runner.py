@@ -90,7 +90,7 @@ def add(
         from .cluster import check_cluster
 
         check_cluster(dask, settings)  # a wrong address fails before anything is read
-    _make_folder(folder)
+    make_library_folder(folder)
     found = expand(sources, limit=limit, since=since)
     report = Report(failed=[(problem, "") for problem in found.problems])
     with Library.open(folder) as library:
@@ -241,14 +241,16 @@ def _stem(episode: str | None) -> str | None:
     return None if episode is None else Path(episode).stem
 
 
-def _make_folder(folder: Path) -> None:
+def make_library_folder(folder: Path, option: str = "--to") -> None:
+    """Make the library folder `folder` unless it is there; `option` names where the user
+    gave it, for the message."""
     if folder.is_dir():
         return
     if folder.exists():
-        raise InputError(f"--to {folder} is not a folder; give the library's folder")
+        raise InputError(f"{option} {folder} is not a folder; give the library's folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(
-            f"cannot make the library folder {folder} ({exc.strerror}); choose another --to"
+            f"cannot make the library folder {folder} ({exc.strerror}); choose another {option}"
         ) from exc

@@ -320,9 +320,11 @@ class Library:
     # Items out.
 
     def rows(self) -> list[Row]:
-        """Every item but the removed ones, oldest first."""
+        """Every item but the removed ones, oldest first; without their content (a feed
+        entry's article: `row` has it), so that a listing reads no article."""
+        listing = _SELECT.replace(" content,", " NULL AS content,")
         return [
-            _row(r) for r in self._db.execute(_SELECT + " WHERE status != 'removed' ORDER BY id")
+            _row(r) for r in self._db.execute(listing + " WHERE status != 'removed' ORDER BY id")
         ]
 
     def row(self, which: str) -> Row | None:
