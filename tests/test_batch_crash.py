@@ -89,9 +89,18 @@ def test_sigkill_at_any_moment_then_add_again(tmp_path: Path, moment: float | st
     run.send_signal(signal.SIGKILL)
     run.wait()
     again = _add(articles, library, "--workers", "2")
-    _, err = again.communicate(timeout=600)
+    out, err = again.communicate(timeout=600)
     assert again.returncode == 0, err.decode()
-    _check_library(library)
+    try:
+        _check_library(library)
+    except AssertionError as failure:  # what the runs said, for whoever reads the failure
+        status = subprocess.run(
+            [sys.executable, "-m", "article2podcast", "status", str(library)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        raise AssertionError(
+            f"{failure}\nadd said: {out.decode()}{err.decode()}\nstatus: {status.stdout}"
+        ) from failure
 
 
 def test_two_adds_at_once_produce_each_item_once(tmp_path: Path) -> None:
