@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +72,44 @@ def test_a_commit_killed_halfway_is_finished_under_the_same_name(
     assert episode.name == produced.audio
     stems = {path.name.split(".")[0] for path in library.iterdir() if not path.name.startswith(".")}
     assert stems == {produced.stem}
+
+
+def _claim_all_and_hang(folder: str, ready: Any) -> None:
+    from article2podcast.batch.store import Library
+
+    with Library.open(Path(folder)) as library:
+        library.start_run()
+        while library.claim() is not None:
+            pass
+        ready.set()
+        signal.pause()
+
+
+def test_a_killed_run_that_had_claimed_every_item_is_finished_by_the_next(
+    tmp_path: Path, own_cache: Path
+) -> None:
+    """The dead run's claims are recovered before the queue is counted: with every item
+    claimed by a killed run, the next run still produces them all."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(SHORT_ARTICLE, "utf-8")
+    library = tmp_path / "pod"
+    settings = Settings(engine="fake", music=False, jobs=1, cache_dir=own_cache)
+    from article2podcast.batch.sources import expand
+    from article2podcast.batch.store import Library
+
+    with Library.open(library) as opened:
+        opened.remember(expand([str(articles)]).items)
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    other = context.Process(target=_claim_all_and_hang, args=(str(library), ready))
+    other.start()
+    try:
+        assert ready.wait(60)
+        os.kill(other.pid or 0, signal.SIGKILL)
+        other.join(30)
+        report = add([str(articles)], library, settings, workers=1)
+    finally:
+        other.kill()
+        other.join()
+    assert report.ok and len(report.produced) == 1

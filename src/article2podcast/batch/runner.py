@@ -113,14 +113,14 @@ def produce_queued(
 ) -> None:
     """Produce every queued item of `library` (failed ones with attempts left too)."""
     library.requeue_failed()
+    library.start_run()  # first: the items of a killed run are queued again
     queued = sum(1 for row in library.rows() if row.status == "queued")
     if queued:
         clean_abandoned(library.folder)  # what killed runs left
-        library.start_run()
         on_event(Event("queued", total=queued))
         for item, outcome in _run(library, settings, workers, dask, on_event):
             _land(library, item, outcome, report, on_event)
-        library.end_run()
+    library.end_run()
     report.given_up = [row for row in library.rows() if row.given_up]
     report.base_url = library.fact(BASE_URL)
 
