@@ -49,6 +49,19 @@ def add_production_arguments(
     parser.add_argument(
         "--no-cache", action="store_true", help="narrate everything again; keep no clips"
     )
+    parser.add_argument(
+        "--keep-references",
+        action="store_true",
+        help="read citation marks ([12]), edit links and reference sections aloud too",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help=(
+            "listen back to every clip with an offline recogniser and narrate again what it "
+            "does not hear right (the [verify] extra)"
+        ),
+    )
 
 
 def _add_voice_arguments(parser: argparse.ArgumentParser, defaults: Settings) -> None:
@@ -134,6 +147,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         jobs=args.jobs,
         piper=PiperSettings(model=Path(args.piper_voice) if args.piper_voice else None),
         output_dir=Path(args.output_dir),
+        keep_references=args.keep_references,
+        verify=args.verify,
         cache_dir=None
         if args.no_cache
         else (Path(args.cache_dir) if args.cache_dir else default_cache_dir()),

@@ -56,6 +56,9 @@ class Article:
     show notes."""
     page: Page | None = None
     """For a web page: its author, date, site, URL..."""
+    skipped: tuple[str, ...] = ()
+    """What was left out as reference apparatus (citation marks, edit links, reference
+    sections), one excerpt each, for `check`; () with --keep-references."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,29 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class WordTime:
+    """One spoken word and when it is heard, in milliseconds from the start of its clip (in a
+    clip) or of the episode (in the manifest)."""
+
+    text: str
+    """The word as spoken (the speakable text's word, not the written one)."""
+    start_ms: int
+    """When the word starts."""
+    end_ms: int
+    """When the word ends."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the recogniser heard in a clip (`--verify`), and how well it matches the text."""
+
+    score: float
+    """1 - the word error rate against the text meant, both normalised, clamped to 0..1."""
+    text: str
+    """The recogniser's transcript."""
+
+
+@dataclass(frozen=True)
 class Clip:
     """One utterance as narrated: its speech trimmed of the engine's silence, and measured."""
 
@@ -159,6 +185,13 @@ class Clip:
     """Interleaved channels."""
     gain_db: float | None
     """The gain that levels it to the clip loudness target (None: too short to measure)."""
+    words: tuple[WordTime, ...] = ()
+    """Each spoken word's time in the trimmed clip; () where neither the engine nor the
+    recogniser told."""
+    words_from: str = ""
+    """Who timed the words: "engine", "recogniser" or "estimate" ('' for no words)."""
+    heard: Heard | None = None
+    """What the recogniser heard (`--verify`); None when the clip was not listened to."""
 
     @property
     def frames(self) -> int:

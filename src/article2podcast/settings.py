@@ -64,6 +64,11 @@ class Settings:
     """What only the Piper engine is told (its voice file)."""
     output_dir: Path = DEFAULT_FOLDER
     """The folder of an episode given no file name: `<slug-of-title>.mp3` in it."""
+    keep_references: bool = False
+    """Read citation marks, edit links and reference sections aloud (they are skipped)."""
+    verify: bool = False
+    """Listen back to every clip with the recogniser (the [verify] extra) and narrate again
+    what it does not hear as written."""
 
     def __post_init__(self) -> None:
         _check_show(self.show)

@@ -1,7 +1,8 @@
 """The clip cache's files: an entry's format, and how a file is known to be ours.
 
 An entry is our header (magic, a JSON header with the clip's format, its length and a checksum
-of its audio, the text it speaks) and then the audio. The cache folder is marked as ours with a
+of its audio, the text it speaks, its words' times and what the recogniser heard in it) and then
+the audio. The cache folder is marked as ours with a
 CACHEDIR.TAG (https://bford.info/cachedir/); a file is ours only when it is named as ours and
 starts with our header or tag. Links, FIFOs and folders are never ours, and never read whole.
 """
@@ -17,7 +18,7 @@ import stat
 from pathlib import Path
 
 from ..audio.loudness import MAX_CLIP_GAIN_DB
-from ..model import Clip
+from ..model import Clip, Heard, WordTime
 
 MAGIC = b"A2PCLIP1"
 HEADER_LENGTH_BYTES = 4
@@ -55,6 +56,11 @@ def encode(clip: Clip, text: str) -> bytes:
             "bytes": len(clip.pcm),
             "blake2b": hashlib.blake2b(clip.pcm, digest_size=16).hexdigest(),
             "text": text[:200],
+            "words": [[w.text, w.start_ms, w.end_ms] for w in clip.words],
+            "words_from": clip.words_from,
+            "heard": None
+            if clip.heard is None
+            else {"score": clip.heard.score, "text": clip.heard.text},
         }
     ).encode()
     return MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big") + header + clip.pcm
@@ -79,10 +85,28 @@ def decode(data: bytes) -> tuple[Clip, str] | None:
             sample_width=int(header["sample_width"]),
             channels=int(header["channels"]),
             gain_db=None if header["gain_db"] is None else float(header["gain_db"]),
+            words=tuple(
+                WordTime(str(text), int(start), int(end))
+                for text, start, end in header.get("words", ())
+            ),
+            words_from=str(header.get("words_from", "")),
+            heard=_heard(header.get("heard")),
         )
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return None
     return (clip, str(header.get("text", ""))) if playable(clip) else None
+
+
+def _heard(data: object) -> Heard | None:
+    """What an entry says the recogniser heard (None: not listened to)."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError("heard is not an object")
+    score = float(data["score"])
+    if not 0.0 <= score <= 1.0:
+        raise ValueError("heard score out of range")
+    return Heard(score=score, text=str(data["text"]))
 
 
 def playable(clip: Clip) -> bool:
