@@ -9,8 +9,6 @@ stops the episode with a message naming the segment, rather than leaving a hole 
 from __future__ import annotations
 
 import collections
-import functools
-import importlib
 import os
 import queue
 import threading
@@ -135,7 +133,6 @@ class Narrator:
         ]
         missing = sum(1 for key in keys if key is not None and not self.cache.has(key))
         if missing:
-            _preload_loudness_meter()
             for _ in range(min(self.jobs, missing) - 1):
                 self._start_engine_in_background()
         window: collections.deque[tuple[str | None, Future[Clip] | Clip | None]]
@@ -312,13 +309,6 @@ def _stop_all(engines: Sequence[EngineProcess]) -> None:
         engine.ask_to_stop()
     for engine in engines:
         engine.stop()
-
-
-@functools.cache
-def _preload_loudness_meter() -> None:
-    """Levelling clips needs pyloudnorm, whose scipy import takes about half a second: start
-    it in the background as soon as there is something to narrate."""
-    threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
 
 
 class _Cancelled(NarrationError):
