@@ -62,13 +62,19 @@ class Mixdown:
 
 def trim(clip: AudioSegment) -> AudioSegment:
     """`clip` without the engine's leading and trailing silence (keeping a few milliseconds)."""
+    start, end = trim_bounds(clip)
+    return clip[start:end] if end > start else clip[:0]
+
+
+def trim_bounds(clip: AudioSegment) -> tuple[int, int]:
+    """Where `trim` cuts `clip`: the ms it keeps from and to (from == to: nothing kept)."""
     if len(clip) == 0:
-        return clip
+        return 0, 0
     lead = detect_leading_silence(clip, SILENCE_THRESHOLD_DBFS, TRIM_CHUNK_MS)
     tail = detect_leading_silence(clip.reverse(), SILENCE_THRESHOLD_DBFS, TRIM_CHUNK_MS)
     start = max(0, lead - KEEP_MS)
     end = min(len(clip), len(clip) - tail + KEEP_MS)
-    return clip[start:end] if end > start else clip[:0]
+    return (start, end) if end > start else (start, start)
 
 
 def conform(clip: AudioSegment, fmt: PcmFormat) -> AudioSegment:
