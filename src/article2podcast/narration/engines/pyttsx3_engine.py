@@ -229,20 +229,29 @@ class Pyttsx3Engine(Engine):
 def espeak_words(
     text: str, events: list[tuple[int, int]], length_ms: int
 ) -> tuple[WordTime, ...]:
-    """Words from espeak-ng's word events ((0-based character in `text`, ms in the audio)):
-    each runs from where it starts to the next space or the next word's start (espeak-ng's
-    own length stops inside "twenty-six"), and is heard until the next word starts or the
-    audio ends."""
+    """Words from espeak-ng's word events ((0-based character in `text`, ms in the audio)).
+
+    An event's word runs to the next event's (espeak-ng's own length stops inside
+    "twenty-six"), and is heard until the next word starts or the audio ends. espeak-ng may
+    speak several words as one ("of the", in "the end of the article"): their time is shared
+    out by their lengths, so that every word of the text is there.
+    """
     starts = sorted({(at, ms) for at, ms in events if 0 <= at < len(text)}, key=lambda e: e[1])
     words: list[WordTime] = []
     for i, (at, ms) in enumerate(starts):
         following = starts[i + 1] if i + 1 < len(starts) else (len(text), length_ms)
         stop = following[0] if following[0] > at else len(text)
-        token = text[at:stop].split(maxsplit=1)[0] if text[at:stop].strip() else ""
-        token = token.strip(_PUNCTUATION) or token
-        if token and (not words or ms >= words[-1].start_ms):
-            end = min(max(following[1], ms), length_ms)
-            words.append(WordTime(token, min(ms, length_ms), end))
+        tokens = [t.strip(_PUNCTUATION) or t for t in text[at:stop].split()]
+        begin = min(ms, length_ms)
+        if not tokens or (words and begin < words[-1].start_ms):
+            continue
+        end = min(max(following[1], begin), length_ms)
+        total = sum(len(token) for token in tokens)
+        done = 0
+        for token in tokens:
+            start = begin + (end - begin) * done // total
+            done += len(token)
+            words.append(WordTime(token, start, begin + (end - begin) * done // total))
     return tuple(words)
 
 
