@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--work", default=tempfile.gettempdir() + "/word-gap")
     args = parser.parse_args()
     work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
     audio = work / f"{args.engine}.mp3"
     audio.unlink(missing_ok=True)
     audio.with_suffix(".json").unlink(missing_ok=True)
