@@ -3,6 +3,7 @@ the manifest, in order and within their sentences, and close to what a recognise
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -56,7 +57,8 @@ class TestFinishing:
         words = (WordTime("one", 400, 900), WordTime("two", 900, 1700))
         clip = finish_clip(audio, words, "engine")
         cut = 400 - 25
-        assert clip.words == (WordTime("one", 400 - cut, 900 - cut), WordTime("two", 900 - cut, 1050))
+        one, two = WordTime("one", 400 - cut, 900 - cut), WordTime("two", 900 - cut, 1050)
+        assert clip.words == (one, two)
         assert clip.words_from == "engine"
         assert clip.words[-1].end_ms <= round(clip.frames * 1000 / clip.sample_rate)
 
@@ -151,7 +153,7 @@ def test_a_real_episode_times_every_sentences_words_close_to_what_is_heard(
             ]
             assert words[0]["start_ms"] >= sentence["start_ms"]
             assert words[-1]["end_ms"] <= sentence["end_ms"]
-            for before, after in zip(words, words[1:], strict=False):
+            for before, after in itertools.pairwise(words):
                 assert before["start_ms"] <= before["end_ms"] <= after["start_ms"]
             ours += [(w["text"], w["start_ms"]) for w in words]
     pytest.importorskip("faster_whisper")

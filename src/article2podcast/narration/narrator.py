@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-
 from ..errors import NarrationError
 from ..model import Clip, Role, Script, Utterance, VoiceSettings
 from ..scripting.speakable import has_words
