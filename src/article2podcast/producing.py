@@ -34,6 +34,7 @@ from .audio.mixing import (
     mix,
     segment_timings,
     sentence_timings,
+    sentence_words,
 )
 from .audio.verifying import check_episode
 from .episode.chapters import Chapter, chapters_for
@@ -143,6 +144,7 @@ def produce(
             duration_ms=mixdown.duration_ms,
             details=_details(run, plan, settings, loudness, chapters),
             voices=run.voices,
+            sentence_words=sentence_words(plan.script, plan.utterances, mixdown),
         )
         data = Sidecars(
             script=plan.script,
@@ -362,12 +364,7 @@ def _prune(cache: ClipCache) -> None:
 
 def _music(sample_rate: int) -> Music:
     sting = show_music.sting(sample_rate)
-    return Music(
-        opening=sting,
-        closing=sting,
-        bed=show_music.bed,
-        duck=lambda bed, spans: show_music.duck(bed, spans),
-    )
+    return Music(sting, sting, show_music.bed, lambda bed, spans: show_music.duck(bed, spans))
 
 
 def _cover(plan: Plan, settings: Settings) -> Cover:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
-from ..model import Clip, Script, Timing, Utterance
+from ..model import Clip, Script, Timing, Utterance, WordTime
 
 SAMPLE_WIDTH = 2  # 16-bit PCM throughout
 CHANNELS = 1
@@ -54,6 +54,10 @@ class Mixdown:
     """One timing per utterance, in order, from the frames actually laid down."""
     frames: int
     """The episode's length in frames."""
+    words: tuple[tuple[WordTime, ...], ...] = ()
+    """One per utterance: its words, in ms from the start of the episode."""
+    words_from: tuple[str, ...] = ()
+    """One per utterance: who timed its words (see `Clip.words_from`)."""
 
     @property
     def duration_ms(self) -> int:
@@ -62,13 +66,19 @@ class Mixdown:
 
 def trim(clip: AudioSegment) -> AudioSegment:
     """`clip` without the engine's leading and trailing silence (keeping a few milliseconds)."""
+    start, end = trim_bounds(clip)
+    return clip[start:end] if end > start else clip[:0]
+
+
+def trim_bounds(clip: AudioSegment) -> tuple[int, int]:
+    """Where `trim` cuts `clip`: the ms it keeps from and to (from == to: nothing kept)."""
     if len(clip) == 0:
-        return clip
+        return 0, 0
     lead = detect_leading_silence(clip, SILENCE_THRESHOLD_DBFS, TRIM_CHUNK_MS)
     tail = detect_leading_silence(clip.reverse(), SILENCE_THRESHOLD_DBFS, TRIM_CHUNK_MS)
     start = max(0, lead - KEEP_MS)
     end = min(len(clip), len(clip) - tail + KEEP_MS)
-    return clip[start:end] if end > start else clip[:0]
+    return (start, end) if end > start else (start, start)
 
 
 def conform(clip: AudioSegment, fmt: PcmFormat) -> AudioSegment:
@@ -96,6 +106,8 @@ class Mixer:
         self._level = level
         self._frames = 0
         self._timings: list[Timing] = []
+        self._words: list[tuple[WordTime, ...]] = []
+        self._words_from: list[str] = []
         self._last_gain: dict[str, float] = {}
 
     def add(self, clip: Clip | None, pause_before_ms: int, voice: str = "") -> Iterator[bytes]:
@@ -105,6 +117,7 @@ class Mixer:
         start = self._frames + len(gap) // self.format.frame_bytes
         self._frames = start + len(data) // self.format.frame_bytes
         self._timings.append(Timing(self.format.ms(start), self.format.ms(self._frames)))
+        self._place_words(clip, self._timings[-1])
         yield gap
         yield data
 
@@ -124,6 +137,7 @@ class Mixer:
             self._timings.append(
                 Timing(self.format.ms(self._frames + start), self.format.ms(self._frames + offset))
             )
+            self._place_words(clip, self._timings[-1])
             spans.append((self.format.ms(start), self.format.ms(offset)))
             parts += [gap, data]
         parts.append(silence(self.format, music.bed_tail_ms))
@@ -153,7 +167,28 @@ class Mixer:
         yield gap
 
     def mixdown(self) -> Mixdown:
-        return Mixdown(self.format, tuple(self._timings), self._frames)
+        return Mixdown(
+            self.format,
+            tuple(self._timings),
+            self._frames,
+            tuple(self._words),
+            tuple(self._words_from),
+        )
+
+    def _place_words(self, clip: Clip | None, timing: Timing) -> None:
+        """Note the clip's words where it landed, kept within its timing."""
+        words = clip.words if clip is not None else ()
+        self._words.append(
+            tuple(
+                WordTime(
+                    w.text,
+                    min(timing.start_ms + w.start_ms, timing.end_ms),
+                    min(timing.start_ms + w.end_ms, timing.end_ms),
+                )
+                for w in words
+            )
+        )
+        self._words_from.append(clip.words_from if clip is not None and words else "")
 
     def _prepare(self, clip: Clip | None, voice: str) -> bytes:
         """A narrated clip levelled and in the mix's format (b'' for no clip)."""
@@ -236,6 +271,34 @@ def sentence_timings(
             sentences.append(timing)
             current = key
     return spans
+
+
+def sentence_words(
+    script: Script, utterances: Sequence[Utterance], mixdown: Mixdown
+) -> list[list[tuple[tuple[WordTime, ...], str]]]:
+    """Per segment, per sentence: its pieces' words joined, in episode time, and who timed
+    them (the least exact of its pieces' sources; '' for none)."""
+    spans: list[list[tuple[tuple[WordTime, ...], str]]] = [[] for _ in script.segments]
+    current: tuple[int, int] | None = None
+    words_from = mixdown.words_from or ("",) * len(utterances)
+    words = mixdown.words or ((),) * len(utterances)
+    for utterance, piece, source in zip(utterances, words, words_from, strict=True):
+        key = (utterance.segment, utterance.sentence)
+        sentences = spans[utterance.segment]
+        if key == current:
+            joined, before = sentences[-1]
+            sentences[-1] = ((*joined, *piece), _weaker(before, source))
+        else:
+            sentences.append((piece, source))
+            current = key
+    return spans
+
+
+def _weaker(first: str, second: str) -> str:
+    """Who timed a sentence whose pieces were timed by `first` and `second` ('' for none)."""
+    if not first or not second or first == second:
+        return first or second
+    return "estimate" if "estimate" in (first, second) else "recogniser"
 
 
 def segment_timings(sentences: Sequence[Sequence[Timing]]) -> list[Timing]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from .. import __version__
 from ..files import read_regular
-from ..model import Role, Script, Timing
+from ..model import Role, Script, Timing, WordTime
+from .wordmap import manifest_words
 
 MANIFEST_VERSION = 1
 GENERATOR = "article2podcast"
@@ -27,11 +28,14 @@ def build_manifest(
     duration_ms: int | None,
     details: dict[str, Any],
     voices: Mapping[Role, str | None] | None = None,
+    sentence_words: Sequence[Sequence[tuple[Sequence[WordTime], str]]] | None = None,
 ) -> dict[str, Any]:
-    """The manifest for `script`; without timings it is the plan."""
+    """The manifest for `script`; without timings it is the plan. `sentence_words`: per
+    segment, per sentence, its words in episode time and who timed them."""
     segments = []
     for index, segment in enumerate(script.segments):
         timings = sentence_timings[index] if sentence_timings is not None else None
+        timed = sentence_words[index] if sentence_words is not None else None
         sentences = [
             {
                 "text": sentence.text,
@@ -39,6 +43,14 @@ def build_manifest(
                 "pieces": list(sentence.pieces),
                 "start_ms": timings[i].start_ms if timings else None,
                 "end_ms": timings[i].end_ms if timings else None,
+                **(
+                    {
+                        "words": manifest_words(timed[i][0], sentence.text),
+                        "words_from": timed[i][1],
+                    }
+                    if timed
+                    else {}
+                ),
             }
             for i, sentence in enumerate(segment.sentences)
         ]

@@ -24,8 +24,10 @@ GENERATOR = "article2podcast"
 """The `<meta name="generator">` of every page we write: how we know a page is ours."""
 
 _STYLE = """
-:root { color-scheme: light dark; --accent: #b3541e; --mark: #ffe08a; --ink: #1d1d1f; }
-@media (prefers-color-scheme: dark) { :root { --mark: #5b4a00; --ink: #f2f2f2; } }
+:root { color-scheme: light dark; --accent: #b3541e; --mark: #ffe08a; --ink: #1d1d1f;
+  --word: #f2b600; }
+@media (prefers-color-scheme: dark) { :root { --mark: #5b4a00; --ink: #f2f2f2;
+  --word: #9a7300; } }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 46rem; padding: 1rem; font: 1.125rem/1.6 system-ui,
   -apple-system, "Segoe UI", sans-serif; color: var(--ink); }
@@ -52,7 +54,8 @@ h1, h2, p { overflow-wrap: anywhere; }
 .episodes img { flex: none; width: 5rem; height: 5rem; border-radius: .4rem; }
 .episodes h2 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 .2rem; }
 .episodes audio { margin-top: .4rem; }
-@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; } }
+@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; }
+  .w { transition: none !important; } }
 .segment { margin: 0 0 1rem; }
 .segment.heading, .segment.title { font-weight: 700; font-size: 1.25rem; }
 .segment.quote { margin-left: 1.2rem; font-style: italic; }
@@ -62,6 +65,8 @@ h1, h2, p { overflow-wrap: anywhere; }
 .s:hover { text-decoration: underline dotted; }
 .s:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
 .s.now { background: var(--mark); }
+.w { border-radius: .15rem; transition: background-color .12s ease-out; }
+.s.now .w.wnow { background: var(--word); }
 time { font-variant-numeric: tabular-nums; }
 """
 
@@ -71,7 +76,7 @@ _SCRIPT = """
   const spans = Array.from(document.querySelectorAll('.s'));
   const starts = spans.map(s => parseFloat(s.dataset.start));
   const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  let current = null;
+  let current = null, word = null;
   function at(t) {
     let lo = 0, hi = starts.length - 1, found = -1;
     while (lo <= hi) { const mid = (lo + hi) >> 1;
@@ -80,9 +85,25 @@ _SCRIPT = """
     const span = spans[found];
     return t < parseFloat(span.dataset.end) + 0.6 ? span : null;
   }
+  function showWord(t) {
+    let found = null;
+    for (const w of current ? current.querySelectorAll('.w') : []) {
+      if (parseFloat(w.dataset.start) > t) break;
+      found = w;
+    }
+    if (found && t >= parseFloat(found.dataset.end) + 0.25) found = null;
+    if (found === word) return;
+    if (word) word.classList.remove('wnow');
+    word = found;
+    if (word) word.classList.add('wnow');
+  }
   function show() {
     const span = at(audio.currentTime);
-    if (span === current) return;
+    if (span !== current) showSentence(span);
+    showWord(audio.currentTime);
+  }
+  function tick() { show(); if (!audio.paused) requestAnimationFrame(tick); }
+  function showSentence(span) {
     if (current) { current.classList.remove('now'); current.removeAttribute('aria-current'); }
     current = span;
     if (span) {
@@ -92,12 +113,13 @@ _SCRIPT = """
   }
   function play(seconds) { audio.currentTime = seconds; audio.play(); show(); }
   audio.addEventListener('timeupdate', show);
+  audio.addEventListener('play', () => requestAnimationFrame(tick));
   audio.addEventListener('seeked', show);
   for (const el of document.querySelectorAll('[data-seek]')) {
-    const go = () => play(parseFloat(el.dataset.seek));
+    const go = e => { e.stopPropagation(); play(parseFloat(el.dataset.seek)); };
     el.addEventListener('click', go);
     el.addEventListener('keydown', e => {
-      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(e); } });
   }
 })();
 """
@@ -156,7 +178,8 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
 </nav>
 <main id="transcript" aria-labelledby="transcript-heading">
 <h2 id="transcript-heading">Transcript</h2>
-<p class="meta">Select a sentence to play from there; the one being read is highlighted.</p>
+<p class="meta">Select a sentence or a word to play from there; the one being read is
+highlighted.</p>
 {transcript}
 </main>
 <script>{_SCRIPT}</script>""",
@@ -191,9 +214,34 @@ def _sentences(segment: Mapping[str, Any]) -> str:
     return " ".join(
         f'<span class="s" tabindex="0" role="button" data-start="{s["start_ms"] / 1000:.3f}" '
         f'data-end="{s["end_ms"] / 1000:.3f}" data-seek="{s["start_ms"] / 1000:.3f}">'
-        f"{escape(str(s['text']))}</span>"
+        f"{_words(s)}</span>"
         for s in segment["sentences"]
     )
+
+
+def _words(sentence: Mapping[str, Any]) -> str:
+    """A sentence's written text, each word the manifest places in it (`at`) a span with its
+    time (spoken words that share a written one, "twenty" "six" for "26", share its span)."""
+    text = str(sentence["text"])
+    groups: list[list[int]] = []  # [first char, end char, start ms, end ms]
+    for word in sentence.get("words") or ():
+        at = word.get("at")
+        if not at:
+            continue
+        first, end = int(at[0]), int(at[1])
+        if groups and first < groups[-1][1]:
+            groups[-1][1], groups[-1][3] = max(groups[-1][1], end), int(word["end_ms"])
+        else:
+            groups.append([first, end, int(word["start_ms"]), int(word["end_ms"])])
+    parts, done = [], 0
+    for first, end, start_ms, end_ms in groups:
+        parts.append(escape(text[done:first]))
+        parts.append(
+            f'<span class="w" data-start="{start_ms / 1000:.3f}" data-end="{end_ms / 1000:.3f}" '
+            f'data-seek="{start_ms / 1000:.3f}">{escape(text[first:end])}</span>'
+        )
+        done = end
+    return "".join(parts) + escape(text[done:])
 
 
 def index_page(

@@ -8,17 +8,18 @@ and measured (`finish_clip`). Everything here but `narrate` is a pure function o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pydub import AudioSegment
 
 from ..audio.loudness import CLIP_TARGET_LUFS, clip_gain_db
-from ..audio.mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim
+from ..audio.mixing import KEEP_MS, SILENCE_THRESHOLD_DBFS, trim_bounds
 from ..errors import NarrationError
-from ..model import Clip, VoiceSettings
+from ..model import Clip, VoiceSettings, WordTime
 
 if TYPE_CHECKING:
-    from .engines import Engine
+    from .engines import Engine, Timed
 
 # A clip must last at least this share of the time its words take at the nominal rate, and at
 # most this many times it (numbers and symbols make more words than they look).
@@ -37,7 +38,9 @@ _SILENCE_WINDOW_MS = 50
 _SILENT_PEAK = round(32768 * 10 ** (SILENCE_THRESHOLD_DBFS / 20))
 """The level below which a 16-bit sample is silence (as trimming hears it)."""
 CLIP_PROCESSING = {
-    "version": 2,  # 2: a new espeak-ng worker's first clip is no longer at the wrong rate
+    # 2: a new espeak-ng worker's first clip is no longer at the wrong rate; 3: clips carry
+    # their words' times (a clip cached without them would give its sentence none)
+    "version": 3,
     "trim_dbfs": SILENCE_THRESHOLD_DBFS,
     "keep_ms": KEEP_MS,
     "level_lufs": CLIP_TARGET_LUFS,
@@ -45,26 +48,47 @@ CLIP_PROCESSING = {
 """How a clip is processed after the engine speaks it: part of its cache key."""
 
 
-def narrate(engine: Engine, text: str, settings: VoiceSettings, rate: int) -> AudioSegment:
-    """Speak `text` and check that the clip sounds like speech of it (NarrationError if not);
-    the worker runs this, so that a clip that is no speech is known before it is sent back."""
-    audio = engine.synthesize(text, settings)
-    problem = clip_problem(audio, text, rate)
+def narrate(engine: Engine, text: str, settings: VoiceSettings, rate: int) -> Timed:
+    """Speak `text`, timing its words, and check that the clip sounds like speech of it
+    (NarrationError if not); the worker runs this, so that a clip that is no speech is known
+    before it is sent back."""
+    spoken = engine.synthesize_timed(text, settings)
+    problem = clip_problem(spoken.audio, text, rate)
     if problem:
         raise NarrationError(problem)
-    return audio
+    return spoken
 
 
-def finish_clip(audio: AudioSegment) -> Clip:
-    """A clip as the cache keeps it: trimmed of the engine's silence, and measured."""
-    trimmed = trim(audio)
+def finish_clip(
+    audio: AudioSegment, words: Sequence[WordTime] = (), words_from: str = ""
+) -> Clip:
+    """A clip as the cache keeps it: trimmed of the engine's silence, and measured; `words`
+    (ms from the start of the untrimmed `audio`) are moved with the trim and kept in the clip."""
+    start, end = trim_bounds(audio)
+    trimmed = audio[start:end]
+    fitted = fit_words(words, start, end - start)
     return Clip(
         pcm=trimmed.raw_data,
         sample_rate=trimmed.frame_rate,
         sample_width=trimmed.sample_width,
         channels=trimmed.channels,
         gain_db=clip_gain_db(trimmed),
+        words=fitted,
+        words_from=words_from if fitted else "",
     )
+
+
+def fit_words(words: Sequence[WordTime], shift_ms: int, length_ms: int) -> tuple[WordTime, ...]:
+    """`words` moved `shift_ms` earlier and kept inside 0..`length_ms`, in order and never
+    overlapping (a word that starts before the previous one ends starts when it ends)."""
+    fitted: list[WordTime] = []
+    floor = 0
+    for word in words:
+        start = min(max(word.start_ms - shift_ms, floor), length_ms)
+        end = min(max(word.end_ms - shift_ms, start), length_ms)
+        fitted.append(WordTime(word.text, start, end))
+        floor = end
+    return tuple(fitted)
 
 
 def audio_of(clip: Clip) -> AudioSegment:

@@ -15,15 +15,13 @@ import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from pydub import AudioSegment
-
 from ..errors import NarrationError
 from ..model import Clip, Role, Script, Utterance, VoiceSettings
 from ..scripting.speakable import has_words
 from . import warm
 from .clipcache import ClipCache, clip_key
 from .clips import CLIP_PROCESSING, audio_of, clip_problem, finish_clip
-from .engines import EngineSettings
+from .engines import EngineSettings, Timed
 from .proxy import TIMEOUT_ENV, EngineProcess
 from .voices import Voices, check_voice, list_voices, resolve_voices
 from .worker import EngineFailure
@@ -191,10 +189,10 @@ class Narrator:
     ) -> Clip:
         engine = self._checkout()
         try:
-            audio = _narrate_checked(engine, utterance.text, settings, script, utterance, self)
+            spoken = _narrate_checked(engine, utterance.text, settings, script, utterance, self)
         finally:
             self._idle.put(engine)
-        clip = finish_clip(audio)
+        clip = finish_clip(spoken.audio, spoken.words, spoken.words_from)
         # Kept only if it would pass the check it gets when read back, so that what is cached
         # is never narrated again for nothing.
         if not clip_problem(audio_of(clip), utterance.text, settings.rate or self.default_rate):
@@ -326,7 +324,7 @@ def _narrate_checked(
     script: Script,
     utterance: Utterance,
     narrator: Narrator,
-) -> AudioSegment:
+) -> Timed:
     """The retry policy: `utterance` narrated by `engine` (synthesized and checked in its
     worker), once more with a fresh worker if that fails; a second failure names the sentence."""
     problem = ""

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pydub import AudioSegment
 
     from ..model import Voice, VoiceSettings
+    from .engines import Timed
 
 START_TIMEOUT_S = 60.0
 """How long a worker may take to start, and to answer a question about its voices."""
@@ -105,8 +106,9 @@ class EngineProcess(Engine):
     def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
         return self.ask(Pronunciations(words, voice), timeout=_PRONUNCIATIONS_TIMEOUT_S)
 
-    def narrate(self, text: str, settings: VoiceSettings) -> AudioSegment:
-        """Synthesize `text` and check it in the worker (NarrationError if it is no speech)."""
+    def narrate(self, text: str, settings: VoiceSettings) -> Timed:
+        """Synthesize `text`, timing its words, and check it in the worker (NarrationError if
+        it is no speech)."""
         rate = settings.rate or self.default_rate
         return self.ask(Narrate(text, settings, rate), timeout=speaking_timeout(text))
 

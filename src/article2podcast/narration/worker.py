@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pydub import AudioSegment
 
     from ..model import Voice, VoiceSettings
+    from .engines import Timed
 
 WORKER_LOG = "worker-stderr.log"
 """The worker's stderr, in its scratch folder: a crash's last words are read from there."""
@@ -63,7 +64,8 @@ class Synthesize:
 
 @dataclass(frozen=True)
 class Narrate:
-    """Synthesize, and check the clip in the worker (see `clips.narrate`)."""
+    """Synthesize with the words' times, and check the clip in the worker (see
+    `clips.narrate`)."""
 
     text: str
     """What to say."""
@@ -72,7 +74,7 @@ class Narrate:
     rate: int
     """The rate the clip is checked against (the engine's own when the settings have none)."""
 
-    def run(self, engine: Engine) -> AudioSegment:
+    def run(self, engine: Engine) -> Timed:
         return clips.narrate(engine, self.text, self.settings, self.rate)
 
 

@@ -21,7 +21,20 @@ from ...errors import InputError, MissingDependencyError
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-    from ...model import Voice, VoiceSettings
+    from ...model import Voice, VoiceSettings, WordTime
+
+
+@dataclass(frozen=True)
+class Timed:
+    """An utterance as an engine spoke it, with each word's time where the engine can tell."""
+
+    audio: AudioSegment
+    """The audio, untrimmed (with the engine's own silence around it)."""
+    words: tuple[WordTime, ...] = ()
+    """Each spoken word in order, in ms from the start of `audio`; () when not known."""
+    words_from: str = ""
+    """"engine" when the engine timed them, "estimate" when they were worked out from what
+    it said and where it was silent; '' for no words."""
 
 
 class Engine(Protocol):
@@ -34,6 +47,11 @@ class Engine(Protocol):
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         """Speak `text` and return the audio."""
         ...
+
+    def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
+        """Speak `text` and say when each word is heard; an engine that cannot tell (the
+        answer of one that subclasses `Engine` and does not say otherwise) gives no words."""
+        return Timed(self.synthesize(text, settings))
 
     def voices(self) -> list[Voice]:
         """The voices this engine offers on this machine."""

@@ -21,11 +21,13 @@ from pathlib import Path
 from pydub import AudioSegment
 from pydub.generators import Sine
 
-from ...model import Voice, VoiceSettings
-from . import Engine
+from ...model import Voice, VoiceSettings, WordTime
+from . import Engine, Timed
 
 SAMPLE_RATE = 22050
 START = "<start>"
+LEAD_MS = 60
+"""The silence before the tone (the producer trims most of it)."""
 
 
 class FakeEngine(Engine):
@@ -38,8 +40,22 @@ class FakeEngine(Engine):
         self._inject_faults(START)
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        return self.synthesize_timed(text, settings).audio
+
+    def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
+        """The tone, and each word of `text` timed at an equal share of it."""
         if self._inject_faults(text):
-            return AudioSegment.silent(800, SAMPLE_RATE)
+            return Timed(AudioSegment.silent(800, SAMPLE_RATE))
+        rate = settings.rate or self.default_rate
+        tokens = text.split() or [text]
+        word_ms = 60_000 / rate
+        words = tuple(
+            WordTime(token, LEAD_MS + round(i * word_ms), LEAD_MS + round((i + 1) * word_ms))
+            for i, token in enumerate(tokens)
+        )
+        return Timed(self._tone(text, settings), words, "engine")
+
+    def _tone(self, text: str, settings: VoiceSettings) -> AudioSegment:
         rate = settings.rate or self.default_rate
         words = max(1, len(text.split()))
         duration_ms = round(words * 60_000 / rate)
@@ -47,7 +63,8 @@ class FakeEngine(Engine):
         tone = Sine(pitch, sample_rate=SAMPLE_RATE).to_audio_segment(duration_ms, volume=-12)
         tone = tone.set_sample_width(2).fade_in(10).fade_out(10)
         # Engines pad their output with silence; the producer trims it.
-        return AudioSegment.silent(60, SAMPLE_RATE) + tone + AudioSegment.silent(120, SAMPLE_RATE)
+        lead = AudioSegment.silent(LEAD_MS, SAMPLE_RATE)
+        return lead + tone + AudioSegment.silent(120, SAMPLE_RATE)
 
     def fingerprint(self) -> str:
         return "fake 1"

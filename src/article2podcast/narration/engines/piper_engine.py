@@ -21,8 +21,8 @@ from typing import Any
 from pydub import AudioSegment
 
 from ...errors import Article2PodcastError, InputError, MissingDependencyError, UnknownVoiceError
-from ...model import Voice, VoiceSettings
-from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, package_version
+from ...model import Voice, VoiceSettings, WordTime
+from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, Timed, package_version
 
 INSTALL = PIPER_INSTALL
 # en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
@@ -33,6 +33,13 @@ NATURAL_WPM = 185
 # the narrator, 110 Hz (+22%) for the quote voice (19/16 gave 106 Hz; espeak-ng's +f3 doubles
 # it); the recogniser follows it as well as the narrator (README "Piper").
 VARIANTS = {"high": Fraction(5, 4), "low": Fraction(8, 9)}
+# Word times are estimated (the joe voice's ONNX model has one output, the audio, and no
+# phoneme durations: piper's include_alignments gives None): each word gets a share of the
+# clip's sounding time in proportion to its phonemes, pauses longer than this left out.
+_PAUSE_MS = 90
+_WINDOW_MS = 10
+_SOUND_PEAK = 104  # a 16-bit sample at -50 dBFS, the level trimming calls silence
+_STRESS = frozenset("ˈˌ ")
 
 
 class PiperEngine(Engine):
@@ -91,6 +98,20 @@ class PiperEngine(Engine):
             f"{self._model.name} {stat.st_size} bytes config {self._config_digest} "
             f"pace {NATURAL_WPM} variants {variants}"
         )
+
+    def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
+        """The audio, and each word's time estimated from its phonemes and the pauses."""
+        audio = self.synthesize(text, settings)
+        tokens = text.split()
+        weights = [self._phonemes(token) for token in tokens]
+        words = estimate_words(audio.raw_data, self._sample_rate, tokens, weights)
+        return Timed(audio, words, "estimate" if words else "")
+
+    def _phonemes(self, token: str) -> int:
+        """How many phonemes Piper says for `token` (at least 1)."""
+        said = self._voice.phonemize(token)
+        count = sum(1 for sentence in said for p in sentence if p not in _STRESS and p.isalpha())
+        return max(1, count)
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         from piper import SynthesisConfig
@@ -166,3 +187,41 @@ def _resample(audio: bytes, stretch: Fraction) -> bytes:
     samples = np.frombuffer(audio, dtype="<i2").astype(np.float32)
     shorter: Any = resample_poly(samples, stretch.denominator, stretch.numerator)
     return bytes(np.clip(shorter, -32768, 32767).astype("<i2").tobytes())
+
+
+def estimate_words(
+    pcm: bytes, sample_rate: int, tokens: list[str], weights: list[int]
+) -> tuple[WordTime, ...]:
+    """Each token timed by sharing the clip's sounding time (pauses of `_PAUSE_MS` or more
+    left out) among the tokens in proportion to `weights` (their phonemes)."""
+    import numpy as np
+
+    window = max(1, sample_rate * _WINDOW_MS // 1000)
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    count = len(samples) // window
+    if not tokens or count == 0:
+        return ()
+    loud = samples[: count * window].reshape(count, window).max(axis=1) >= _SOUND_PEAK
+    sounding = loud.copy()
+    quiet_run = 0
+    for i in range(count + 1):  # short gaps (stops inside words) count as sound
+        if i < count and not loud[i]:
+            quiet_run += 1
+            continue
+        if 0 < quiet_run * _WINDOW_MS < _PAUSE_MS and i - quiet_run > 0 and i < count:
+            sounding[i - quiet_run : i] = True
+        quiet_run = 0
+    where = np.flatnonzero(sounding)
+    if len(where) == 0:
+        return ()
+    total = sum(weights)
+    bounds = np.cumsum([0, *weights]) / total * (len(where) - 1)
+    ms = [int(where[round(b)]) * _WINDOW_MS for b in bounds]
+    ms[-1] = (int(where[-1]) + 1) * _WINDOW_MS
+    return tuple(
+        WordTime(token.strip(_TOKEN_EDGES) or token, ms[i], max(ms[i], ms[i + 1]))
+        for i, token in enumerate(tokens)
+    )
+
+
+_TOKEN_EDGES = "\"'“”‘’«»()[]{},.;:!?…"

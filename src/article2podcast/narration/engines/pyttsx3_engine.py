@@ -21,8 +21,8 @@ from typing import Any
 from pydub import AudioSegment
 
 from ...errors import InputError, MissingDependencyError, NarrationError, UnknownVoiceError
-from ...model import Voice, VoiceSettings
-from . import Engine, package_version
+from ...model import Voice, VoiceSettings, WordTime
+from . import Engine, Timed, package_version
 
 _FILE_WAIT_S = 10.0
 _IDLE_WAIT_S = 2.0
@@ -31,6 +31,7 @@ _WAV_HEADER_BYTES = 44
 # On espeak-ng: voices (and variants) for each role, chosen to sound clearly different.
 _ESPEAK_ROLES = {"narrator": "gmw/en-us", "quote": "gmw/en-us", "host": "gmw/en"}
 _ESPEAK_VARIANTS = {"quote": "+f3"}
+_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…"
 _INSTALL_HINT = (
     "the system speech engine could not start; on Debian/Ubuntu install it with "
     "'sudo apt-get install espeak-ng libespeak-ng1' (scripts/produce does this for you)"
@@ -56,7 +57,9 @@ class Pyttsx3Engine(Engine):
         self._voices: list[Voice] | None = None
         self._espeak = _espeak_library()
         self._variants: dict[str, str] | None = None
+        self._word_events: list[tuple[int, int]] = []
         if self._espeak is not None:
+            self._listen_for_words()
             # The first utterance after espeak-ng starts can be spoken at the driver's initial
             # rate (200 wpm) whatever rate was set: seen in about 1 in 3 new worker processes,
             # each time on the first clip only. A throwaway first utterance absorbs it.
@@ -86,6 +89,44 @@ class Pyttsx3Engine(Engine):
         return f"pyttsx3 {package_version('pyttsx3')} {driver} on {sys.platform}{library}"
 
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        return self.synthesize_timed(text, settings).audio
+
+    def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
+        """The audio, and on espeak-ng each word's time from its word events."""
+        audio = self._synthesize(text, settings)
+        if self._espeak is None or not self._word_events:
+            return Timed(audio)
+        return Timed(audio, espeak_words(text, self._word_events, len(audio)), "engine")
+
+    def _listen_for_words(self) -> None:
+        """Have espeak-ng's word events recorded on their way to pyttsx3's driver.
+
+        espeak-ng tells where each word starts in the audio (`audio_position`, ms from the
+        start of this utterance: it restarts at 0 on every synthesis, checked on three
+        utterances in a row) and in the text (`text_position`, 1-based, in characters: "café"
+        and "señor" start where their characters do); pyttsx3 passes on only the latter. So
+        our callback, registered in its place, notes both and hands everything on to it.
+        """
+        espeak = self._espeak
+        driver = getattr(self._engine.proxy, "_driver", None)
+        on_synth = getattr(driver, "_onSynth", None)
+        if on_synth is None:
+            return
+        events = self._word_events
+
+        def record(wav: Any, samples: int, event: Any) -> int:
+            if getattr(driver, "_speaking", False):
+                i = 0
+                while event[i].type != espeak.EVENT_LIST_TERMINATED:
+                    if event[i].type == espeak.EVENT_WORD:
+                        events.append((event[i].text_position - 1, event[i].audio_position))
+                    i += 1
+            result: int = on_synth(wav, samples, event)
+            return result
+
+        espeak.SetSynthCallback(record)
+
+    def _synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
         if settings.voice is not None:
             self._engine.setProperty("voice", self._resolve_voice(settings.voice))
         self._engine.setProperty("rate", settings.rate or self.default_rate)
@@ -94,6 +135,7 @@ class Pyttsx3Engine(Engine):
         for _ in range(_ATTEMPTS):
             self._wait_until_idle()
             path.unlink(missing_ok=True)
+            self._word_events.clear()
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
             try:
@@ -182,6 +224,35 @@ class Pyttsx3Engine(Engine):
             f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
             f"{', '.join(sorted(set(self._variants.values())))}"
         )
+
+
+def espeak_words(
+    text: str, events: list[tuple[int, int]], length_ms: int
+) -> tuple[WordTime, ...]:
+    """Words from espeak-ng's word events ((0-based character in `text`, ms in the audio)).
+
+    An event's word runs to the next event's (espeak-ng's own length stops inside
+    "twenty-six"), and is heard until the next word starts or the audio ends. espeak-ng may
+    speak several words as one ("of the", in "the end of the article"): their time is shared
+    out by their lengths, so that every word of the text is there.
+    """
+    starts = sorted({(at, ms) for at, ms in events if 0 <= at < len(text)}, key=lambda e: e[1])
+    words: list[WordTime] = []
+    for i, (at, ms) in enumerate(starts):
+        following = starts[i + 1] if i + 1 < len(starts) else (len(text), length_ms)
+        stop = following[0] if following[0] > at else len(text)
+        tokens = [t.strip(_PUNCTUATION) or t for t in text[at:stop].split()]
+        begin = min(ms, length_ms)
+        if not tokens or (words and begin < words[-1].start_ms):
+            continue
+        end = min(max(following[1], begin), length_ms)
+        total = sum(len(token) for token in tokens)
+        done = 0
+        for token in tokens:
+            start = begin + (end - begin) * done // total
+            done += len(token)
+            words.append(WordTime(token, start, begin + (end - begin) * done // total))
+    return tuple(words)
 
 
 def _espeak_variants() -> dict[str, str]:
