@@ -1,0 +1,47 @@
+"""How well a clip was heard: 1 - the word error rate between what it was meant to say and
+what the recogniser heard, both normalised the same way. Pure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from ..scripting.speakable import speakable
+
+THRESHOLD = 0.75
+"""A clip heard worse than this is narrated again (`--verify`). On john-legend.txt with
+espeak-ng, clips read right score 0.8 to 1 (misheard names cost a word or two); see
+scripts/verify_study.py for the distribution."""
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str, language: str = "en") -> list[str]:
+    """The words of `text` as both sides are compared: numbers, money, percentages, ordinals
+    and symbols said in words by the same rules that made the text the engine was given (so
+    the recogniser's "26" is our "twenty-six", its "2020" our "twenty twenty"), then lower
+    case, accents, apostrophes, hyphens and punctuation left out."""
+    said = speakable(text, language=language)
+    plain = unicodedata.normalize("NFKD", said.lower()).replace("'", "").replace("’", "")
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return _WORD.findall(plain)
+
+
+def word_errors(meant: Sequence[str], heard: Sequence[str]) -> int:
+    """The fewest words substituted, left out or added to turn `meant` into `heard`."""
+    previous = list(range(len(heard) + 1))
+    for i, word in enumerate(meant, 1):
+        current = [i]
+        for j, other in enumerate(heard, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other)))
+        previous = current
+    return previous[-1]
+
+
+def score(meant: str, heard: str, language: str = "en") -> float:
+    """1 - WER of `heard` against `meant` (the text the engine was told), clamped to 0..1."""
+    reference, hypothesis = normalise(meant, language), normalise(heard, language)
+    if not reference:
+        return 1.0 if not hypothesis else 0.0
+    return max(0.0, 1.0 - word_errors(reference, hypothesis) / len(reference))
