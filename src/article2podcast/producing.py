@@ -26,15 +26,7 @@ from .audio.ffmpeg import (
 from .audio.formats import format_for
 from .audio.loudness import Loudness
 from .audio.mastering import ceiling_for, master, on_target, predicted_gain
-from .audio.mixing import (
-    Mixdown,
-    Mixer,
-    Music,
-    PcmFormat,
-    mix,
-    segment_timings,
-    sentence_timings,
-)
+from .audio.mixing import Mixdown, Mixer, Music, PcmFormat, mix, segment_timings, sentence_timings
 from .audio.verifying import check_episode
 from .episode.chapters import Chapter, chapters_for
 from .episode.cover import Cover, make_cover
@@ -49,6 +41,7 @@ from .episode.user_cover import read_cover
 from .errors import ExportError, NarrationError
 from .model import Clip
 from .narration.clipcache import ClipCache
+from .narration.listenback import listener_for, sentence_heard
 from .narration.narrator import Narrator, Voices
 from .planning import Plan, details
 from .planning import make_plan as make_plan  # where the plan was first made
@@ -82,6 +75,8 @@ class Episode:
     """How many clips the episode is made of."""
     narrated: int = 0
     """How many of them the engine spoke this time (the rest came from the cache)."""
+    redone: int = 0
+    """How many clips were narrated again after listening back (`--verify`)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +138,7 @@ def produce(
             duration_ms=mixdown.duration_ms,
             details=_details(run, plan, settings, loudness, chapters),
             voices=run.voices,
+            heard=sentence_heard(plan.script, plan.utterances, run.narrator.listener),
         )
         data = Sidecars(
             script=plan.script,
@@ -166,6 +162,7 @@ def produce(
         size_bytes=destination.stat().st_size,
         clips=sum(1 for utterance in plan.utterances if has_words(utterance.text)),
         narrated=narrated,
+        redone=run.narrator.redone,
     )
 
 
@@ -204,8 +201,9 @@ def _start(
     if settings.cache_dir is not None:
         stack.callback(_prune, cache)
     narrator = stack.enter_context(
-        Narrator(settings.engine, settings.jobs, cache, settings.engine_settings())
-    )
+        Narrator(settings.engine, settings.jobs, cache, settings.engine_settings(),
+                 listener_for(settings))
+    )  # fmt: skip
     voices = narrator.resolve_voices(settings.requested_voices())
     staging = stack.enter_context(
         Staging(

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..files import read_regular
-from ..model import Role, Script, Timing
+from ..model import Heard, Role, Script, Timing
 
 MANIFEST_VERSION = 1
 GENERATOR = "article2podcast"
@@ -27,8 +27,10 @@ def build_manifest(
     duration_ms: int | None,
     details: dict[str, Any],
     voices: Mapping[Role, str | None] | None = None,
+    heard: Sequence[Sequence[Heard | None]] | None = None,
 ) -> dict[str, Any]:
-    """The manifest for `script`; without timings it is the plan."""
+    """The manifest for `script`; without timings it is the plan. `heard` (per segment, per
+    sentence: what the recogniser heard with --verify) adds `heard` to every sentence."""
     segments = []
     for index, segment in enumerate(script.segments):
         timings = sentence_timings[index] if sentence_timings is not None else None
@@ -40,6 +42,7 @@ def build_manifest(
                 "start_ms": timings[i].start_ms if timings else None,
                 "end_ms": timings[i].end_ms if timings else None,
             }
+            | ({} if heard is None else {"heard": _heard(heard[index][i])})
             for i, sentence in enumerate(segment.sentences)
         ]
         segments.append(
@@ -64,6 +67,10 @@ def build_manifest(
         **details,
         "segments": segments,
     }
+
+
+def _heard(heard: Heard | None) -> dict[str, Any] | None:
+    return None if heard is None else {"score": round(heard.score, 3), "text": heard.text}
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:

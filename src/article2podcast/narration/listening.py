@@ -82,7 +82,9 @@ def _stamp(sources: Sequence[Path]) -> dict[str, Any]:
     `model.bin` must be: cheap to check, and it changes when a wheel is reinstalled."""
     stats = [path.stat() for path in sources]
     return {
-        "sources": [[str(p), s.st_size, s.st_mtime_ns] for p, s in zip(sources, stats, strict=True)],
+        "sources": [
+            [str(p), s.st_size, s.st_mtime_ns] for p, s in zip(sources, stats, strict=True)
+        ],
         "model_bytes": stats[0].st_size + stats[1].st_size,
     }
 
@@ -103,8 +105,8 @@ def _join(folder: Path, sources: Sequence[Path]) -> None:
         (folder / _STAMP).unlink()  # not joined until the stamp says so again
     with _temporary(folder) as (handle, temporary):
         for part in sources[:2]:
-            with part.open("rb") as source:
-                shutil.copyfileobj(source, handle, 1024 * 1024)
+            with part.open("rb") as reading:
+                shutil.copyfileobj(reading, handle, 1024 * 1024)
         handle.close()
         os.replace(temporary, folder / "model.bin")
     for source in sources[2:]:

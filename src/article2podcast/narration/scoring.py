@@ -34,7 +34,9 @@ def word_errors(meant: Sequence[str], heard: Sequence[str]) -> int:
     for i, word in enumerate(meant, 1):
         current = [i]
         for j, other in enumerate(heard, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
+            )
         previous = current
     return previous[-1]
 
