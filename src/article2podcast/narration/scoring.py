@@ -20,10 +20,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 def normalise(text: str, language: str = "en") -> list[str]:
     """The words of `text` as both sides are compared: numbers, money, percentages, ordinals
     and symbols said in words by the same rules that made the text the engine was given (so
-    the recogniser's "26" is our "twenty-six", its "2020" our "twenty twenty"), then lower
-    case, accents, apostrophes, hyphens and punctuation left out."""
-    said = speakable(text, language=language)
-    plain = unicodedata.normalize("NFKD", said.lower()).replace("'", "").replace("’", "")
+    the recogniser's "26" is our "twenty-six", its "2020" our "twenty twenty"), in lower
+    case, with accents, apostrophes, hyphens and punctuation left out."""
+    # Lower case first: the rules would spell out a word in capitals as an acronym.
+    said = speakable(text.lower(), language=language)
+    plain = unicodedata.normalize("NFKD", said).replace("'", "").replace("’", "")
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return _WORD.findall(plain)
 
