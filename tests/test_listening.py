@@ -190,7 +190,7 @@ class TestRedo:
 
     def test_redoing_stops_at_the_first_take_heard_right(self) -> None:
         narrator = _Narrator("pyttsx3", [LONG + 100, LONG + 200])
-        listener, out = _listen(narrator, _Ears({LONG: "", LONG + 100: MEANT}), [_clip(LONG)])
+        _, out = _listen(narrator, _Ears({LONG: "", LONG + 100: MEANT}), [_clip(LONG)])
         assert len(narrator.asked) == 1 and out[0] is not None and out[0].frames == 8 * (LONG + 100)
 
     def test_a_tie_goes_to_the_original(self) -> None:
