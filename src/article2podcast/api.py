@@ -38,6 +38,8 @@ class Episode:
     """How many clips the episode is made of."""
     narrated: int = 0
     """How many of them the engine spoke this time (the rest came from the cache)."""
+    redone: int = 0
+    """How many clips were narrated again after listening back (`--verify`)."""
 
 
 def plan(source: str | Path, settings: Settings | None = None) -> Plan:
@@ -84,4 +86,5 @@ def produce(
         size=made.size_bytes,
         clips=made.clips,
         narrated=made.narrated,
+        redone=made.redone,
     )

@@ -174,7 +174,8 @@ def _run(args: argparse.Namespace) -> int:
     episode = _produce_with_progress(the_plan, args.output, settings, quiet=args.quiet)
     if not args.quiet:
         cached = episode.clips - episode.narrated
-        say(f"{episode.narrated} clips narrated, {cached} from the cache")
+        redone = f", {episode.redone} redone after listening back" if settings.verify else ""
+        say(f"{episode.narrated} clips narrated, {cached} from the cache{redone}")
         print(_summary(episode))
     return EXIT_OK
 

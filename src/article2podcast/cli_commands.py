@@ -76,6 +76,12 @@ def build_check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
     parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
     parser.add_argument("--engine", choices=ENGINE_NAMES, default=DEFAULT_ENGINE)
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="narrate it (from the cache where it can), listen back, and list the sentences "
+        "heard worst (the [verify] extra)",
+    )
     return parser
 
 
@@ -190,6 +196,11 @@ def _run_check(args: argparse.Namespace) -> int:
     settings = Settings(
         engine=args.engine, voice=args.voice, lexicon=Path(args.lexicon) if args.lexicon else None
     )
+    if args.verify:
+        from .hearing import worst_heard
+
+        print(worst_heard(plan(article(args), settings), settings))
+        return EXIT_OK
     report = check(plan(article(args), settings))
     with EngineProcess(settings.engine) as engine:
         voice = resolve_voices(engine, settings.requested_voices())["narrator"]

@@ -29,7 +29,6 @@ from .audio.mastering import ceiling_for, master, on_target, predicted_gain
 from .audio.mixing import (
     Mixdown,
     Mixer,
-    Music,
     PcmFormat,
     mix,
     segment_timings,
@@ -50,6 +49,7 @@ from .episode.user_cover import read_cover
 from .errors import ExportError, NarrationError
 from .model import Clip
 from .narration.clipcache import ClipCache
+from .narration.listenback import listener_for, sentence_heard
 from .narration.narrator import Narrator, Voices
 from .planning import Plan, details
 from .planning import make_plan as make_plan  # where the plan was first made
@@ -83,6 +83,8 @@ class Episode:
     """How many clips the episode is made of."""
     narrated: int = 0
     """How many of them the engine spoke this time (the rest came from the cache)."""
+    redone: int = 0
+    """How many clips were narrated again after listening back (`--verify`)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def produce(
             details=_details(run, plan, settings, loudness, chapters),
             voices=run.voices,
             sentence_words=sentence_words(plan.script, plan.utterances, mixdown),
+            heard=sentence_heard(plan.script, plan.utterances, run.narrator.listener),
         )
         data = Sidecars(
             script=plan.script,
@@ -168,6 +171,7 @@ def produce(
         size_bytes=destination.stat().st_size,
         clips=sum(1 for utterance in plan.utterances if has_words(utterance.text)),
         narrated=narrated,
+        redone=run.narrator.redone,
     )
 
 
@@ -206,8 +210,9 @@ def _start(
     if settings.cache_dir is not None:
         stack.callback(_prune, cache)
     narrator = stack.enter_context(
-        Narrator(settings.engine, settings.jobs, cache, settings.engine_settings())
-    )
+        Narrator(settings.engine, settings.jobs, cache, settings.engine_settings(),
+                 listener_for(settings))
+    )  # fmt: skip
     voices = narrator.resolve_voices(settings.requested_voices())
     staging = stack.enter_context(
         Staging(
@@ -347,7 +352,7 @@ def _render(
         if first is None:
             raise NarrationError("the article has nothing to say aloud")
         mixer = Mixer(PcmFormat(sample_rate=first.sample_rate, channels=first.channels))
-        music = _music(first.sample_rate) if settings.music else None
+        music = show_music.show_music(first.sample_rate) if settings.music else None
         pcm = mix(
             itertools.chain(held, clips), plan.utterances, mixer, settings.pauses.tail, music=music
         )
@@ -360,11 +365,6 @@ def _render(
 def _prune(cache: ClipCache) -> None:
     with contextlib.suppress(OSError):
         cache.prune()
-
-
-def _music(sample_rate: int) -> Music:
-    sting = show_music.sting(sample_rate)
-    return Music(sting, sting, show_music.bed, lambda bed, spans: show_music.duck(bed, spans))
 
 
 def _cover(plan: Plan, settings: Settings) -> Cover:

@@ -24,6 +24,8 @@ from typing import Any
 
 from pydub import AudioSegment
 
+from .mixing import Music
+
 SAMPLE_WIDTH = 2  # 16-bit PCM, like the mix
 SILENT = -math.inf  # a gain in dB: silence
 _FULL_SCALE = (1 << (8 * SAMPLE_WIDTH - 1)) - 1
@@ -247,3 +249,10 @@ def _check_rate(sample_rate: int) -> None:
             f"sample rate {sample_rate} Hz is too low for music; use the speech engine's "
             "rate (22050 Hz for espeak-ng)"
         )
+
+
+def show_music(sample_rate: int) -> Music:
+    """The show's music for a mix at `sample_rate`: the sting opens and closes it, the bed
+    goes under the intro, ducked under the host's voice."""
+    opening = sting(sample_rate)
+    return Music(opening, opening, bed, duck)

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..files import read_regular
-from ..model import Role, Script, Timing, WordTime
+from ..model import Heard, Role, Script, Timing, WordTime
 from .wordmap import manifest_words
 
 MANIFEST_VERSION = 1
@@ -29,9 +29,11 @@ def build_manifest(
     details: dict[str, Any],
     voices: Mapping[Role, str | None] | None = None,
     sentence_words: Sequence[Sequence[tuple[Sequence[WordTime], str]]] | None = None,
+    heard: Sequence[Sequence[Heard | None]] | None = None,
 ) -> dict[str, Any]:
     """The manifest for `script`; without timings it is the plan. `sentence_words`: per
-    segment, per sentence, its words in episode time and who timed them."""
+    segment, per sentence, its words in episode time and who timed them. `heard` (per segment,
+    per sentence: what the recogniser heard with --verify) adds `heard` to every sentence."""
     segments = []
     for index, segment in enumerate(script.segments):
         timings = sentence_timings[index] if sentence_timings is not None else None
@@ -52,6 +54,7 @@ def build_manifest(
                     else {}
                 ),
             }
+            | ({} if heard is None else {"heard": _heard(heard[index][i])})
             for i, sentence in enumerate(segment.sentences)
         ]
         segments.append(
@@ -76,6 +79,10 @@ def build_manifest(
         **details,
         "segments": segments,
     }
+
+
+def _heard(heard: Heard | None) -> dict[str, Any] | None:
+    return None if heard is None else {"score": round(heard.score, 3), "text": heard.text}
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from . import warm
 from .clipcache import ClipCache, clip_key
 from .clips import CLIP_PROCESSING, audio_of, clip_problem, finish_clip
 from .engines import EngineSettings, Timed
+from .listenback import Listener, Takes
 from .proxy import TIMEOUT_ENV, EngineProcess
 from .voices import Voices, check_voice, list_voices, resolve_voices
 from .worker import EngineFailure
@@ -55,8 +56,11 @@ class Narrator:
         jobs: int,
         cache: ClipCache,
         options: EngineSettings = None,
+        listener: Listener | None = None,
     ) -> None:
         self.engine_name = engine_name
+        self.listener = listener
+        """Listens to every clip and has those heard wrong redone (`--verify`), or None."""
         self.jobs = max(1, jobs)
         self.options = options
         # Each worker gets its share of the cores (a neural engine uses all it is given).
@@ -112,6 +116,11 @@ class Narrator:
             }
         )
 
+    @property
+    def redone(self) -> int:
+        """How many clips were narrated again after listening back."""
+        return self.listener.redone if self.listener else 0
+
     def clips(
         self,
         script: Script,
@@ -120,11 +129,25 @@ class Narrator:
         rate: int | None,
         on_segment: Callable[[], None] = lambda: None,
     ) -> Generator[Clip | None, None, None]:
-        """One clip per utterance, in order (None where there is no word to say).
+        """One clip per utterance, in order (None where there is no word to say), each
+        listened to first with --verify.
 
         At most a few clips per worker wait in memory, whatever the length of the script.
         """
         rate = rate or self.default_rate
+        made = self._clips(script, utterances, voices, rate, on_segment)
+        if self.listener is None:
+            return made
+        return self.listener.listen(made, Takes(self, script, utterances, voices, rate))
+
+    def _clips(
+        self,
+        script: Script,
+        utterances: Sequence[Utterance],
+        voices: Voices,
+        rate: int,
+        on_segment: Callable[[], None],
+    ) -> Generator[Clip | None, None, None]:
         keys = [
             self.clip_key(u.text, voices[u.role], rate) if has_words(u.text) else None
             for u in utterances
@@ -187,12 +210,7 @@ class Narrator:
     def _narrate(
         self, key: str, script: Script, utterance: Utterance, settings: VoiceSettings
     ) -> Clip:
-        engine = self._checkout()
-        try:
-            spoken = _narrate_checked(engine, utterance.text, settings, script, utterance, self)
-        finally:
-            self._idle.put(engine)
-        clip = finish_clip(spoken.audio, spoken.words, spoken.words_from)
+        clip = self.take(script, utterance, settings)
         # Kept only if it would pass the check it gets when read back, so that what is cached
         # is never narrated again for nothing.
         if not clip_problem(audio_of(clip), utterance.text, settings.rate or self.default_rate):
@@ -200,6 +218,15 @@ class Narrator:
         with self._lock:
             self.narrated += 1
         return clip
+
+    def take(self, script: Script, utterance: Utterance, settings: VoiceSettings) -> Clip:
+        """A take of `utterance` by an engine, finished (not cached)."""
+        engine = self._checkout()
+        try:
+            spoken = _narrate_checked(engine, utterance.text, settings, script, utterance, self)
+        finally:
+            self._idle.put(engine)
+        return finish_clip(spoken.audio, spoken.words, spoken.words_from)
 
     def _checkout(self) -> EngineProcess:
         """An idle engine, or a new one while there are fewer than `jobs`."""
