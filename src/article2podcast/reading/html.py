@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Article, Page
+from .apparatus import NOTHING, drop_page_apparatus
 from .decoding import decode
 from .markdown import parse_markdown
 
@@ -57,17 +58,28 @@ _HTML_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*")
 
 
 def parse_html(
-    data: bytes, fallback_title: str, source: str, charset: str | None = None
+    data: bytes,
+    fallback_title: str,
+    source: str,
+    charset: str | None = None,
+    *,
+    keep_references: bool = False,
 ) -> Article:
     """The article in a web page's HTML, with what the page says about it; `charset` is the
-    encoding the server declared for it, if any."""
+    encoding the server declared for it, if any. Without its reference apparatus (citation
+    marks, edit links, reference lists, navigation boxes) unless `keep_references`."""
     name = "standard input" if source == "-" else source
     # Refuses empty and binary files with the usual messages.
     text = decode(data, name, _declared_encoding(data, charset))
     import trafilatura
 
     tree = trafilatura.load_html(text)
-    markdown = _article_markdown(tree, name) if tree is not None else None
+    skipped = NOTHING
+    if tree is not None:
+        _check_size(tree, name)
+        if not keep_references:
+            skipped = drop_page_apparatus(tree)
+    markdown = _article_markdown(tree) if tree is not None else None
     if tree is None or not markdown or len(markdown.split()) < MIN_ARTICLE_WORDS:
         raise InputError(
             f"{name}: no article found in this page; save the article's own page, or copy "
@@ -79,7 +91,9 @@ def parse_html(
     markdown = _LINK.sub(r"\1", markdown)
     if title and not markdown.lstrip().startswith("# "):
         markdown = f"# {title}\n\n{markdown}"
-    article = parse_markdown(markdown, title or fallback_title, source)
+    article = parse_markdown(
+        markdown, title or fallback_title, source, keep_references=keep_references, skipped=skipped
+    )
     page = Page(
         author=_text(metadata, "author"),
         date=_text(metadata, "date"),
@@ -95,15 +109,15 @@ def parse_html(
         source=source,
         links=article.links + links,
         page=page,
+        skipped=article.skipped,
     )
 
 
-def _article_markdown(tree: Any, name: str) -> str | None:
+def _article_markdown(tree: Any) -> str | None:
     import trafilatura
     from trafilatura.deduplication import LRUCache
     from trafilatura.settings import LRU_SIZE
 
-    _check_size(tree, name)
     _drop_hidden(tree)
     return trafilatura.extract(
         tree,
