@@ -76,6 +76,11 @@ def build_check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lexicon", metavar="FILE", help="a pronunciation lexicon (TOML)")
     parser.add_argument("--voice", metavar="ID", help="the narrator's voice (for the names)")
     parser.add_argument("--engine", choices=ENGINE_NAMES, default=DEFAULT_ENGINE)
+    parser.add_argument(
+        "--keep-references",
+        action="store_true",
+        help="keep citation marks, edit links and reference sections, as --keep-references does",
+    )
     return parser
 
 
@@ -188,7 +193,10 @@ SUBCOMMANDS = {
 
 def _run_check(args: argparse.Namespace) -> int:
     settings = Settings(
-        engine=args.engine, voice=args.voice, lexicon=Path(args.lexicon) if args.lexicon else None
+        engine=args.engine,
+        voice=args.voice,
+        lexicon=Path(args.lexicon) if args.lexicon else None,
+        keep_references=args.keep_references,
     )
     report = check(plan(article(args), settings))
     with EngineProcess(settings.engine) as engine:
