@@ -2,28 +2,35 @@
 reference sections at the end, left out of what is narrated and shown (unless
 --keep-references), and listed by `check`.
 
-What counts as a mark (in brackets, `[...]`):
+The rule for marks in brackets, `[...]`:
 - citation numbers, 1 to 3 digits, or a list or range of them (`[12]`, `[1, 2]`, `[3–5]`,
   with a page after them, `[12]: 45`), footnote letters (`[a]`, `[bc]`, roman `[iv]`, all
-  lower case) and named notes (`[note 3]`, `[nb 1]`), but only *attached* to what comes before
-  (no space: `browser,[26]`): that is where a superscript mark lands in copied text, while
-  `in [1999]`, `option [a]` and `the list [1, 2, 3]` are part of the sentence and stay;
-  four digits (a year) always stay;
-- Wikipedia's edit links (`[edit]`, `[edit source]`, and the same in German, French, Spanish,
-  Portuguese and Italian) and its inline cleanup notes (`[citation needed]`,
-  `[clarification needed]`, `[who?]`...; the list is `EDITORIAL`), wherever they stand;
-- Markdown footnotes: references `[^1]` and definitions `[^1]: ...`.
-Everything else in brackets stays: `[the company] said`, `[I]`, `[A]` (an editor's insertion
-and a capital letter are the author's words), and `[sic]`, which tells the listener the slip is
-in the quotation, not ours.
-
+  lower case) and named notes (`[note 3]`, `[nb 1]`) go only when *attached* to what comes
+  before (no space: `browser,[26]`), where a superscript mark lands in copied text; `in
+  [1999]`, `option [a]`, `the list [1, 2, 3]`, `[[1]]` are part of the sentence and stay,
+  and four digits (a year) always stay;
+- Wikipedia's edit links (`[edit]`, `[edit source]`, the same in German, French, Spanish,
+  Portuguese and Italian, in their case) go at the end of a line, where they follow a
+  heading (`History[edit]`; "click [edit] to" stays); its inline cleanup notes
+  (`[citation needed]`, `[clarification needed]`, `[who?]`...: `EDITORIAL`) go anywhere;
+- Markdown footnotes go: references `[^1]` and definitions `[^1]: ...`;
+- everything else stays: `[the company] said`, `[I]`, `[A]` (an editor's insertion and a
+  capital letter are the author's words), and `[sic]`, which tells the listener the slip is
+  in the quotation, not ours.
 Superscript digits (`browser¹`, `said,²³`) are marks after a word of three letters or more or
 after punctuation; after one or two letters they are powers (`m²`, `km³`, `mc²`) and stay.
+Wikipedia's line under the title ("From Wikipedia, the free encyclopedia") goes when it stands
+alone.
 
 A reference section is a trailing run of blocks from the first heading named in `SECTIONS`
 (References, Notes, See also... in the six languages) to the end, when every later heading is
-one of them too; trailing entries that start with a caret (`^ a b "Title"`) or carry a
-"Retrieved 10 May 2016" with no heading go with it. Nothing is cut when it would leave no text.
+one of them too (a heading with nothing under it does not count: in copied text a lone link,
+"Official website", looks like one); trailing entries that start with a caret (`^ a b
+"Title"`) or carry a "Retrieved 10 May 2016", with no heading, go with it. Nothing is cut
+when it would leave no text.
+
+A web page's apparatus is marked up, and goes before the extraction, by its markup
+(`html.drop_page_apparatus`).
 """
 
 from __future__ import annotations
@@ -31,7 +38,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from ..model import Article, Block
 
@@ -55,11 +61,12 @@ SECTIONS = frozenset(
 )
 """Headings of reference sections, lower case (Wikipedia's own names in each language)."""
 EDIT_LINKS = frozenset(
-    "edit|edit source|edit section|edit | edit source|modifier|modifier le code"
-    "|modifier | modifier le code|bearbeiten|quelltext bearbeiten|bearbeiten | quelltext bearbeiten"
-    "|editar|editar código-fonte|editar | editar código-fonte|editar código"
-    "|modifica|modifica wikitesto|modifica | modifica wikitesto".split("|")
+    "edit;edit source;edit | edit source;Bearbeiten;Quelltext bearbeiten"
+    ";Bearbeiten | Quelltext bearbeiten;modifier;modifier le code;modifier | modifier le code"
+    ";editar;editar código-fonte;editar | editar código-fonte;editar código"
+    ";modifica;modifica wikitesto;modifica | modifica wikitesto".split(";")
 )
+"""Wikipedia's section edit links as they are shown (in their case: "click [Edit]" stays)."""
 EDITORIAL = frozenset(
     "citation needed|clarification needed|dubious|dubious – discuss|disputed – discuss"
     "|failed verification|verification needed|better source needed|unreliable source?"
@@ -74,12 +81,20 @@ EDITORIAL = frozenset(
 )
 """Wikipedia's inline cleanup templates as they are shown, lower case."""
 
+TAGLINES = frozenset(
+    "from wikipedia, the free encyclopedia|aus wikipedia, der freien enzyklopädie"
+    "|un article de wikipédia, l'encyclopédie libre|de wikipedia, la enciclopedia libre"
+    "|origem: wikipédia, a enciclopédia livre|da wikipedia, l'enciclopedia libera".split("|")
+)
+"""Wikipedia's line under the title, lower case, without a final full stop: in copied text."""
+
 # Bounded patterns only: each is run over whole articles (see html.py on unbounded ones).
 _BRACKETED = re.compile(
     r"(?P<space> ?)\[(?P<inner>[^\[\]\n]{1,60})\](?P<page>: ?\d{1,4}(?:[–-]\d{1,4})?)?"
 )
 _NUMBERS = re.compile(r"\d{1,3}(?: ?[,–-] ?\d{1,3}){0,20}")
-_LETTERS = re.compile(r"[a-z]{1,2}|[ivxlc]{1,6}|(?:note|nb|n|fn|nota|anm\.?) ?\d{1,3}")
+_LETTERS = re.compile(r"[a-z]{1,2}|[ivxlc]{1,6}")
+_NAMED = re.compile(r"(?:note|nb|n|fn|nota|anm\.?) ?\d{1,3}", re.IGNORECASE)
 _FOOTNOTE_REF = re.compile(r"\^[^\s\]]{1,40}")
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:,[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,9}")
 _AFTER_WORD = re.compile(r"(?:[^\W\d_]{3}|[^\W\d_][.,;:!?\"”’)])$")
@@ -140,20 +155,24 @@ def _replace(found: list[str], match: re.Match[str], after: str) -> str:
     text = match.string
     before = text[match.start() - 1] if match.start() else after[-1:]
     following = text[match.end()] if match.end() < len(text) else ""
-    attached = not match.group("space") and before not in ("", " ", "\t", "\n")
-    if not is_mark(match.group("inner"), attached=attached):
+    attached = not match.group("space") and before not in ("", " ", "\t", "\n", "(", "[", "{")
+    line_end = text[match.end() : match.end() + 80].lstrip(" \t")[:1] in ("", "\n")
+    if not is_mark(match.group("inner"), attached=attached, line_end=line_end):
         return match.group()
     found.append(match.group().strip())
     joined = following.isalnum() and (bool(match.group("space")) or before.isalnum())
     return " " if joined else ""
 
 
-def is_mark(inner: str, *, attached: bool) -> bool:
-    """Whether `[inner]` is a mark to skip; `attached`: nothing between it and the word before."""
-    words = _DASHES.sub(" – ", " ".join(inner.split())).casefold()
-    if words in EDIT_LINKS or words in EDITORIAL or _FOOTNOTE_REF.fullmatch(inner):
+def is_mark(inner: str, *, attached: bool, line_end: bool) -> bool:
+    """Whether `[inner]` is a mark to skip; `attached`: nothing between it and the word before;
+    `line_end`: nothing after it on its line (where an edit link stands, after a heading)."""
+    if line_end and " ".join(inner.split()) in EDIT_LINKS:
         return True
-    return attached and bool(_NUMBERS.fullmatch(inner) or _LETTERS.fullmatch(inner))
+    words = _DASHES.sub(" – ", " ".join(inner.split())).casefold()
+    if words in EDITORIAL or _FOOTNOTE_REF.fullmatch(inner):
+        return True
+    return attached and any(p.fullmatch(inner) for p in (_NUMBERS, _LETTERS, _NAMED))
 
 
 def is_section_heading(text: str) -> bool:
@@ -194,7 +213,7 @@ def drop_footnote_definitions(markdown: str) -> tuple[str, Skipped]:
             kept.append(line)
     if not notes:
         return markdown, NOTHING
-    return "\n".join(kept), Skipped(parts=(_count(len(notes), "footnote", "footnotes", notes),))
+    return "\n".join(kept), Skipped(parts=(counted(len(notes), "footnote", "footnotes", notes),))
 
 
 def skip_apparatus(article: Article, already: Skipped = NOTHING, *, strip: bool = True) -> Article:
@@ -210,10 +229,16 @@ def skip_apparatus(article: Article, already: Skipped = NOTHING, *, strip: bool 
             text, found = strip_marks(block.text)
             marks += found
             blocks.append(Block(block.kind, " ".join(text.split())))
-    blocks = [block for block in blocks if block.text.strip()]
+    taglines = [block.text for block in blocks if _is_tagline(block.text)]
+    blocks = [block for block in blocks if block.text.strip() and not _is_tagline(block.text)]
     kept, parts = cut_reference_sections(blocks)
-    skipped = (*summarise_marks(marks), *already.parts, *parts)
+    lines = [f"the line '{line}'" for line in dict.fromkeys(taglines)]
+    skipped = (*lines, *summarise_marks(marks), *already.parts, *parts)
     return replace(article, title=title, blocks=tuple(kept), skipped=article.skipped + skipped)
+
+
+def _is_tagline(text: str) -> bool:
+    return len(text) < 60 and text.strip().rstrip(".").replace("’", "'").casefold() in TAGLINES
 
 
 def cut_reference_sections(blocks: Sequence[Block]) -> tuple[list[Block], list[str]]:
@@ -222,7 +247,7 @@ def cut_reference_sections(blocks: Sequence[Block]) -> tuple[list[Block], list[s
     for index in range(len(blocks) - 1, -1, -1):
         if is_section_heading(blocks[index].text):
             cut = index
-        elif blocks[index].kind == "heading":
+        elif blocks[index].kind == "heading" and not _is_empty_section(blocks, index):
             break
     cut = _trailing_entries(blocks, cut)
     if not any(any(c.isalnum() for c in block.text) for block in blocks[:cut]):
@@ -233,7 +258,7 @@ def cut_reference_sections(blocks: Sequence[Block]) -> tuple[list[Block], list[s
     headings = [block.text for block in gone if is_section_heading(block.text)]
     rest = [block.text for block in gone if not is_section_heading(block.text)]
     if not headings:
-        entries = _count(
+        entries = counted(
             len(rest), "reference entry at the end", "reference entries at the end", rest
         )
         return list(blocks[:cut]), [entries]
@@ -241,6 +266,12 @@ def cut_reference_sections(blocks: Sequence[Block]) -> tuple[list[Block], list[s
     section = "the section" if len(headings) == 1 else "the sections"
     count = f"{len(rest)} paragraph{'' if len(rest) == 1 else 's'}"
     return list(blocks[:cut]), [f"{section} {named} ({count})"]
+
+
+def _is_empty_section(blocks: Sequence[Block], index: int) -> bool:
+    """Nothing under the heading at `index`: in copied text, a lone link ("Official website")
+    looks like a heading."""
+    return index + 1 == len(blocks) or blocks[index + 1].kind == "heading"
 
 
 def _trailing_entries(blocks: Sequence[Block], cut: int) -> int:
@@ -258,15 +289,14 @@ def summarise_marks(marks: Iterable[str]) -> list[str]:
     """Marks grouped by kind: "12 citation marks ([26], [27], [a], [note 3], ...)"."""
     kinds: dict[str, list[str]] = {"citation mark": [], "edit link": [], "cleanup note": []}
     for mark in marks:
-        inner = _DASHES.sub(" – ", " ".join(mark.strip("[]").split())).casefold()
-        kind = (
-            "edit link" if inner in EDIT_LINKS else "cleanup note" if inner in EDITORIAL else None
-        )
+        inner = " ".join(mark.strip("[]").split())
+        editorial = _DASHES.sub(" – ", inner).casefold() in EDITORIAL
+        kind = "edit link" if inner in EDIT_LINKS else "cleanup note" if editorial else None
         kinds[kind or "citation mark"].append(mark)
-    return [_count(len(found), kind, f"{kind}s", found) for kind, found in kinds.items() if found]
+    return [counted(len(found), kind, f"{kind}s", found) for kind, found in kinds.items() if found]
 
 
-def _count(number: int, one: str, many: str, examples: Sequence[str]) -> str:
+def counted(number: int, one: str, many: str, examples: Sequence[str]) -> str:
     """ "3 footnotes ([^1]: one, [^2]: two, ...)"."""
     noun = one if number == 1 else many
     distinct = list(dict.fromkeys(_excerpt(example) for example in examples))
@@ -277,84 +307,3 @@ def _count(number: int, one: str, many: str, examples: Sequence[str]) -> str:
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1].rstrip() + "…"
-
-
-# ---------------------------------------------------------------------------------------------
-# Web pages: the apparatus is marked up, so it goes before the extraction, by its markup.
-
-_REFERENCE_LISTS = ("reflist", "references", "mw-references-wrap", "refbegin", "footnotes")
-_NAVBOXES = ("navbox", "vertical-navbox")
-
-
-def drop_page_apparatus(tree: Any) -> Skipped:
-    """Remove a page's apparatus from its lxml `tree` (Wikipedia's `sup.reference`, edit
-    links, reference lists and navigation boxes; any page's in-page footnote links and
-    footnote lists), keeping the text after each; what was removed."""
-    marks: list[str] = []
-    lists: list[int] = []
-    boxes: list[str] = []
-    found = [(element, kind) for element in tree.iter() if (kind := _page_kind(element))]
-    marked = {element for element, _ in found}
-    # Within a removed element is removed with it: counted once (an ol.references in its
-    # div.reflist).
-    doomed = [
-        (element, kind)
-        for element, kind in found
-        if not any(ancestor in marked for ancestor in element.iterancestors())
-    ]
-    for element, kind in doomed:
-        text = " ".join(element.text_content().split())
-        if kind == "mark":
-            marks.append(text if text.startswith("[") else f"[{text}]")
-        elif kind == "list":
-            lists.append(sum(1 for _ in element.iter("li")))
-        elif kind == "box":
-            titles = element.find_class("navbox-title")
-            boxes.append(" ".join((titles[0] if titles else element).text_content().split()))
-    for element, _ in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    parts = []
-    if lists:
-        entries = sum(lists)
-        noun = "the reference list" if len(lists) == 1 else f"{len(lists)} reference lists"
-        parts.append(f"{noun} ({entries} entr{'y' if entries == 1 else 'ies'})")
-    if boxes:
-        parts.append(_count(len(boxes), "navigation box", "navigation boxes", boxes))
-    return Skipped(tuple(marks), tuple(parts))
-
-
-def _page_kind(element: Any) -> str | None:
-    if not isinstance(element.tag, str):
-        return None  # a comment or a processing instruction
-    tag = element.tag.lower()
-    classes = set((element.get("class") or "").split())
-    role = (element.get("role") or "").strip().lower()
-    if tag == "sup" and (
-        classes & {"reference", "Inline-Template", "noprint"} or _notelink(element)
-    ):
-        return "mark"
-    if tag == "a" and (role == "doc-noteref" or "footnote-ref" in classes):
-        return "mark"
-    if tag == "span" and "mw-editsection" in classes:
-        return "mark"
-    if role == "doc-endnotes" or (
-        tag in ("ol", "div", "section") and classes & set(_REFERENCE_LISTS)
-    ):
-        return "list"
-    if classes & set(_NAVBOXES):
-        return "box"
-    return None
-
-
-def _notelink(sup: Any) -> bool:
-    """A superscript that is only a link within the page: a footnote mark (`<sup><a
-    href="#fn1">1</a></sup>`)."""
-    links = list(sup.iter("a"))
-    text = " ".join(sup.text_content().split())
-    return (
-        len(links) == 1
-        and (links[0].get("href") or "").startswith("#")
-        and 0 < len(text) <= 8
-        and text == " ".join(links[0].text_content().split())
-    )
