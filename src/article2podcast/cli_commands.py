@@ -82,6 +82,11 @@ def build_check_parser() -> argparse.ArgumentParser:
         help="narrate it (from the cache where it can), listen back, and list the sentences "
         "heard worst (the [verify] extra)",
     )
+    parser.add_argument(
+        "--keep-references",
+        action="store_true",
+        help="keep citation marks, edit links and reference sections (they are skipped)",
+    )
     return parser
 
 
@@ -194,7 +199,10 @@ SUBCOMMANDS = {
 
 def _run_check(args: argparse.Namespace) -> int:
     settings = Settings(
-        engine=args.engine, voice=args.voice, lexicon=Path(args.lexicon) if args.lexicon else None
+        engine=args.engine,
+        voice=args.voice,
+        lexicon=Path(args.lexicon) if args.lexicon else None,
+        keep_references=args.keep_references,
     )
     if args.verify:
         from .hearing import worst_heard

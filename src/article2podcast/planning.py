@@ -52,7 +52,7 @@ class Plan:
 def make_plan(source: str, settings: Settings) -> Plan:
     """Read and script the article at `source` (a path, or '-' for standard input)."""
     lexicon = default_lexicon(settings.lexicon)  # a broken lexicon fails before reading
-    article = read_article(source)
+    article = read_article(source, keep_references=settings.keep_references)
     name = "standard input" if source == STDIN else source
     warnings = _check_language(article, name, settings)
     script = script_article(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
 from ..model import Article
@@ -16,7 +16,15 @@ from .limits import PAGE, TEXT, read_file, read_standard_input
 from .markdown import parse_markdown
 from .plaintext import parse_plaintext
 
-Parser = Callable[[str, str, str], Article]
+
+class Parser(Protocol):
+    """A reader of one text format (plain text, Markdown)."""
+
+    def __call__(
+        self, text: str, fallback_title: str, source: str = "", *, keep_references: bool = False
+    ) -> Article: ...
+
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PARSERS: dict[str, Parser] = {
     ".txt": parse_plaintext,
@@ -36,26 +44,28 @@ _HTML_START = re.compile(
 _SNIFF_BYTES = 65536
 
 
-def read_article(source: str) -> Article:
-    """Read and parse the article at `source` (a path, a URL, or '-' for standard input).
+def read_article(source: str, *, keep_references: bool = False) -> Article:
+    """Read and parse the article at `source` (a path, a URL, or '-' for standard input),
+    leaving out its reference apparatus (`reading.apparatus`) unless `keep_references`.
 
     Standard input is read as a web page when it starts like one, as Markdown when its first
     line is a `# ` headline, else as text.
     """
+    keep = keep_references
     if source == STDIN:
         name = "standard input"
         data, size = read_standard_input(max(PAGE.most, TEXT.most))
         if _looks_like_html(data):
             PAGE.check(name, data, size)
-            return _worth_reading(parse_html(data, "Untitled article", STDIN))
+            return _worth_reading(parse_html(data, "Untitled article", STDIN, keep_references=keep))
         TEXT.check(name, data, size)
         text = decode(data, name)
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
-        return parse(text, parser_key, "Untitled article", STDIN)
+        return parse(text, parser_key, "Untitled article", STDIN, keep_references=keep)
     if is_url(source):
         page = fetch(source, max_bytes=PAGE.most)
         title = _title_from_name(Path(page.url.split("?")[0]))
-        article = parse_html(page.data, title, source, charset=page.charset)
+        article = parse_html(page.data, title, source, charset=page.charset, keep_references=keep)
         if article.page is not None and article.page.url is None:
             article = dataclasses.replace(
                 article, page=dataclasses.replace(article.page, url=page.url)
@@ -74,17 +84,23 @@ def read_article(source: str) -> Article:
     limit.check(source, data, size)
     if parser_key in HTML_SUFFIXES:
         # Bytes, not text: the page's own charset declaration decides its encoding.
-        return _worth_reading(parse_html(data, _title_from_name(path), source))
-    return parse(decode(data, source), parser_key, _title_from_name(path), source)
+        return _worth_reading(
+            parse_html(data, _title_from_name(path), source, keep_references=keep)
+        )
+    text = decode(data, source)
+    return parse(text, parser_key, _title_from_name(path), source, keep_references=keep)
 
 
 def _looks_like_html(data: bytes) -> bool:
     return _HTML_START.match(data[:_SNIFF_BYTES]) is not None
 
 
-def parse(text: str, parser_key: str, fallback_title: str, source: str) -> Article:
+def parse(
+    text: str, parser_key: str, fallback_title: str, source: str, *, keep_references: bool = False
+) -> Article:
     """Parse decoded text with the parser for `parser_key`; reject articles with nothing to say."""
-    return _worth_reading(PARSERS[parser_key](text, fallback_title, source))
+    parser = PARSERS[parser_key]
+    return _worth_reading(parser(text, fallback_title, source, keep_references=keep_references))
 
 
 def _worth_reading(article: Article) -> Article:

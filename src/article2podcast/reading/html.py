@@ -7,7 +7,10 @@ like any other article, and it leaves out navigation, share prompts, comments, c
 tables. Links are read as their text and kept for the show notes.
 
 What a browser does not show (a `<template>`, a closed `<dialog>`, `hidden` or `display: none`
-content) is left out before the extraction, as is what a screen reader skips (`aria-hidden`).
+content) is left out before the extraction, as is what a screen reader skips (`aria-hidden`),
+and, unless --keep-references, the reference apparatus by its markup: Wikipedia's citation
+marks, edit links, reference lists and navigation boxes, and any page's footnote links and
+footnote lists (`drop_page_apparatus`; the rest is `apparatus`'s, on the extracted text).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Article, Page
+from .apparatus import NOTHING, Skipped, counted
 from .decoding import decode
 from .markdown import parse_markdown
 
@@ -57,17 +61,28 @@ _HTML_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*")
 
 
 def parse_html(
-    data: bytes, fallback_title: str, source: str, charset: str | None = None
+    data: bytes,
+    fallback_title: str,
+    source: str,
+    charset: str | None = None,
+    *,
+    keep_references: bool = False,
 ) -> Article:
     """The article in a web page's HTML, with what the page says about it; `charset` is the
-    encoding the server declared for it, if any."""
+    encoding the server declared for it, if any. Without its reference apparatus (citation
+    marks, edit links, reference lists, navigation boxes) unless `keep_references`."""
     name = "standard input" if source == "-" else source
     # Refuses empty and binary files with the usual messages.
     text = decode(data, name, _declared_encoding(data, charset))
     import trafilatura
 
     tree = trafilatura.load_html(text)
-    markdown = _article_markdown(tree, name) if tree is not None else None
+    skipped = NOTHING
+    if tree is not None:
+        _check_size(tree, name)
+        if not keep_references:
+            skipped = drop_page_apparatus(tree)
+    markdown = _article_markdown(tree) if tree is not None else None
     if tree is None or not markdown or len(markdown.split()) < MIN_ARTICLE_WORDS:
         raise InputError(
             f"{name}: no article found in this page; save the article's own page, or copy "
@@ -79,7 +94,9 @@ def parse_html(
     markdown = _LINK.sub(r"\1", markdown)
     if title and not markdown.lstrip().startswith("# "):
         markdown = f"# {title}\n\n{markdown}"
-    article = parse_markdown(markdown, title or fallback_title, source)
+    article = parse_markdown(
+        markdown, title or fallback_title, source, keep_references=keep_references, skipped=skipped
+    )
     page = Page(
         author=_text(metadata, "author"),
         date=_text(metadata, "date"),
@@ -95,15 +112,15 @@ def parse_html(
         source=source,
         links=article.links + links,
         page=page,
+        skipped=article.skipped,
     )
 
 
-def _article_markdown(tree: Any, name: str) -> str | None:
+def _article_markdown(tree: Any) -> str | None:
     import trafilatura
     from trafilatura.deduplication import LRUCache
     from trafilatura.settings import LRU_SIZE
 
-    _check_size(tree, name)
     _drop_hidden(tree)
     return trafilatura.extract(
         tree,
@@ -201,3 +218,82 @@ def _declared_language(tree: Any) -> str | None:
 def _text(metadata: object, field: str) -> str | None:
     value = getattr(metadata, field, None) if metadata is not None else None
     return str(value).strip() or None if value else None
+
+
+# The apparatus of a page is marked up, so it goes before the extraction, by its markup.
+
+_MARK_CLASSES = frozenset({"reference", "Inline-Template", "noprint"})  # on a <sup>
+_REFERENCE_LISTS = frozenset(
+    {"reflist", "references", "mw-references-wrap", "refbegin", "footnotes"}
+)
+_NAVBOXES = frozenset({"navbox", "vertical-navbox"})
+
+
+def drop_page_apparatus(tree: Any) -> Skipped:
+    """Remove a page's apparatus from its lxml `tree` (Wikipedia's `sup.reference`, edit
+    links, reference lists and navigation boxes; any page's in-page footnote links and
+    footnote lists), keeping the text after each; what was removed."""
+    marks: list[str] = []
+    lists: list[int] = []
+    boxes: list[str] = []
+    found = [(element, kind) for element in tree.iter() if (kind := _page_kind(element))]
+    marked = {element for element, _ in found}
+    # Within a removed element is removed with it: counted once (an ol.references in its
+    # div.reflist).
+    doomed = [
+        (element, kind)
+        for element, kind in found
+        if not any(ancestor in marked for ancestor in element.iterancestors())
+    ]
+    for element, kind in doomed:
+        text = " ".join(element.text_content().split())
+        if kind == "mark":
+            marks.append(text if text.startswith("[") else f"[{text}]")
+        elif kind == "list":
+            lists.append(sum(1 for _ in element.iter("li")))
+        elif kind == "box":
+            titles = element.find_class("navbox-title")
+            boxes.append(" ".join((titles[0] if titles else element).text_content().split()))
+    for element, _ in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    parts = []
+    if lists:
+        entries = sum(lists)
+        noun = "the reference list" if len(lists) == 1 else f"{len(lists)} reference lists"
+        parts.append(f"{noun} ({entries} entr{'y' if entries == 1 else 'ies'})")
+    if boxes:
+        parts.append(counted(len(boxes), "navigation box", "navigation boxes", boxes))
+    return Skipped(tuple(marks), tuple(parts))
+
+
+def _page_kind(element: Any) -> str | None:
+    if not isinstance(element.tag, str):
+        return None  # a comment or a processing instruction
+    tag = element.tag.lower()
+    classes = set((element.get("class") or "").split())
+    role = (element.get("role") or "").strip().lower()
+    if tag == "sup" and (classes & _MARK_CLASSES or _notelink(element)):
+        return "mark"
+    if tag == "a" and (role == "doc-noteref" or "footnote-ref" in classes):
+        return "mark"
+    if tag == "span" and "mw-editsection" in classes:
+        return "mark"
+    if role == "doc-endnotes" or (tag in ("ol", "div", "section") and classes & _REFERENCE_LISTS):
+        return "list"
+    if classes & _NAVBOXES:
+        return "box"
+    return None
+
+
+def _notelink(sup: Any) -> bool:
+    """A superscript that is only a link within the page: a footnote mark (`<sup><a
+    href="#fn1">1</a></sup>`)."""
+    links = list(sup.iter("a"))
+    text = " ".join(sup.text_content().split())
+    return (
+        len(links) == 1
+        and (links[0].get("href") or "").startswith("#")
+        and 0 < len(text) <= 8
+        and text == " ".join(links[0].text_content().split())
+    )

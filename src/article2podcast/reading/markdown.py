@@ -9,6 +9,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from ..model import Article, Block, BlockKind
+from .apparatus import NOTHING, Skipped, drop_footnote_definitions, skip_apparatus, strip_marks
 
 # Inline tokens whose content is read aloud; images, HTML and code fences are not.
 _READ_INLINE = {"text", "code_inline"}
@@ -67,9 +68,33 @@ def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
-    """Read an article from Markdown: the first level-1 heading is the headline."""
-    tokens = _Reader().parse(_FRONT_MATTER.sub("", text, count=1))
+def parse_markdown(
+    text: str,
+    fallback_title: str,
+    source: str = "",
+    *,
+    keep_references: bool = False,
+    skipped: Skipped = NOTHING,
+) -> Article:
+    """Read an article from Markdown: the first level-1 heading is the headline. Without its
+    reference apparatus unless `keep_references`; `skipped`: what was left out before (from
+    the web page this Markdown was extracted from)."""
+    text = _FRONT_MATTER.sub("", text, count=1)
+    marks: list[str] | None = None
+    if not keep_references:
+        text, notes = drop_footnote_definitions(text)
+        skipped += notes
+        marks = []
+    article = _parse(text, fallback_title, source, marks)
+    if marks is None:
+        return article
+    return skip_apparatus(article, skipped + Skipped(tuple(marks)), strip=False)
+
+
+def _parse(text: str, fallback_title: str, source: str, marks: list[str] | None) -> Article:
+    """The article in `text`; with `marks`, its citation marks are taken out of the text
+    (not out of code) and kept there."""
+    tokens = _Reader().parse(text)
     title: str | None = None
     blocks: list[Block] = []
     quote_depth = 0
@@ -96,7 +121,7 @@ def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
         elif token.type == "paragraph_open":
             pending = "quote" if quote_depth else "list_item" if list_depth else "paragraph"
         elif token.type == "inline":
-            words = _inline_text(token)
+            words = _inline_text(token, marks)
             if title == "" and pending is None:
                 title = words
             elif words:
@@ -117,10 +142,14 @@ def parse_markdown(text: str, fallback_title: str, source: str = "") -> Article:
     )
 
 
-def _inline_text(token: Token) -> str:
+def _inline_text(token: Token, marks: list[str] | None) -> str:
     parts: list[str] = []
     for child in token.children or ():
-        if child.type in _READ_INLINE:
+        if child.type == "text" and marks is not None:
+            text, found = strip_marks(child.content, after="".join(parts[-3:]))
+            parts.append(text)
+            marks += found
+        elif child.type in _READ_INLINE:
             parts.append(child.content)
         elif child.type in _BREAKS or child.type in ("image", "html_inline"):
             parts.append(" ")  # "line<br>next", "see![logo](l.png)here" are separate words

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block
+from .apparatus import NOTHING, prepare_plaintext, skip_apparatus
 
 # A subheading is a short line standing alone that does not end like a sentence.
 _HEADING_MAX_CHARS = 90
@@ -22,17 +23,25 @@ _TITLE_MAX_CHARS = 200
 _LIST_RUN = 3
 
 
-def parse_plaintext(text: str, fallback_title: str, source: str = "") -> Article:
-    """Read an article from plain text in the shape of the bundled sample."""
+def parse_plaintext(
+    text: str, fallback_title: str, source: str = "", *, keep_references: bool = False
+) -> Article:
+    """Read an article from plain text in the shape of the bundled sample; without its
+    reference apparatus unless `keep_references`."""
+    skipped = NOTHING
+    if not keep_references:
+        # Before the layout is read: "He left.[3]" ends like a sentence only without its mark.
+        text, skipped = prepare_plaintext(text)
     blocks = _split_blocks([line.strip() for line in text.split("\n")])
     title, body = _take_title(blocks)
     parsed = [block for lines in body for block in _parse_block(lines)]
-    return Article(
+    article = Article(
         title=title or fallback_title,
         blocks=tuple(_lists_from_heading_runs(parsed)),
         title_in_text=title is not None,
         source=source,
     )
+    return article if keep_references else skip_apparatus(article, skipped, strip=False)
 
 
 def _split_blocks(lines: list[str]) -> list[list[str]]:

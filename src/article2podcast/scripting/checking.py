@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..planning import Plan
 from .speakable import Change, speak
@@ -28,6 +28,8 @@ class Report:
     """Each distinct change the rules and the lexicon make, with how often."""
     names: list[str]
     """Capitalised words inside sentences (names, places): the ones to listen for."""
+    skipped: list[str] = field(default_factory=list)
+    """What was left out as reference apparatus (`Article.skipped`), one line each."""
 
 
 def _names(sentence: str) -> list[str]:
@@ -61,12 +63,16 @@ def check(plan: Plan) -> Report:
     return Report(
         changes=sorted(counts.items(), key=lambda item: (item[0].rule, item[0].written)),
         names=[name for name in names if name not in changed],
+        skipped=list(plan.article.skipped),
     )
 
 
 def render(report: Report, pronunciations: dict[str, str]) -> str:
-    """The report as text: the changes by rule, then the names with how the voice says them."""
-    lines = ["Said differently from how it is written:"]
+    """The report as text: what is skipped, the changes by rule, then the names with how the
+    voice says them."""
+    lines = ["Skipped (not read aloud; --keep-references reads it):"]
+    lines += [f"  {part}" for part in report.skipped] or ["  nothing"]
+    lines += ["", "Said differently from how it is written:"]
     for change, count in report.changes:
         times = f"  (x{count})" if count > 1 else ""
         lines.append(f"  {change.rule:<16} {change.written} -> {change.said}{times}")
