@@ -120,9 +120,11 @@ def test_a_real_clip_is_heard_as_its_sentence_and_not_as_another(
 # The redo policy, with doubles: clips told apart by their length in ms.
 
 
-def _clip(ms: int, words: tuple[WordTime, ...] = ()) -> Clip:
+def _clip(ms: int, words: tuple[WordTime, ...] = (), words_from: str = "engine") -> Clip:
     clip = finish_clip(AudioSegment.silent(ms, frame_rate=8000))
-    return dataclasses.replace(clip, pcm=b"\1\0" * (8 * ms), words=words)
+    return dataclasses.replace(
+        clip, pcm=b"\1\0" * (8 * ms), words=words, words_from=words_from if words else ""
+    )
 
 
 class _Ears:
@@ -218,6 +220,14 @@ class TestRedo:
         words = (WordTime("one", 0, 5),)
         _, out = _listen(_Narrator("pyttsx3", []), _Ears({LONG: MEANT}), [_clip(LONG, words)])
         assert out[0] is not None and out[0].words == words
+
+    def test_an_estimate_is_retimed_by_what_was_heard(self) -> None:
+        estimate = tuple(WordTime(w, 300 * i, 300 * i + 250) for i, w in enumerate(MEANT.split()))
+        clip = _clip(LONG, estimate, "estimate")
+        _, out = _listen(_Narrator("piper", []), _Ears({LONG: MEANT}), [clip])
+        assert out[0] is not None and out[0].words_from == "recogniser"
+        assert [w.text for w in out[0].words] == MEANT.split()
+        assert out[0].words != estimate
 
     def test_short_clips_are_heard_in_one_pack(self) -> None:
         class Pack(_Ears):

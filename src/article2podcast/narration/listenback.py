@@ -231,15 +231,54 @@ def sentence_heard(
 
 
 def _heard(clip: Clip, transcript: Transcript, value: float) -> Clip:
+    """`clip` with what was heard; the recogniser's word times replace an estimate (Piper's:
+    its voice tells no durations), never the engine's own."""
     heard = Heard(round(value, 4), transcript.text)
-    if clip.words:
+    if clip.words_from == "engine" or not transcript.words:
         return dataclasses.replace(clip, heard=heard)
-    return dataclasses.replace(
-        clip,
-        heard=heard,
-        words=transcript.words,
-        words_from="recogniser" if transcript.words else "",
-    )
+    words = retime(clip.words, transcript.words) if clip.words else transcript.words
+    return dataclasses.replace(clip, heard=heard, words=words, words_from="recogniser")
+
+
+def retime(spoken: Sequence[WordTime], heard: Sequence[WordTime]) -> tuple[WordTime, ...]:
+    """Every spoken word (an estimate's), timed by the recogniser: a word it heard takes the
+    time it heard it at; the words between two heard ones share that stretch as the estimate
+    shared it. The recogniser may miss or merge words, so its own list would not be every
+    word spoken."""
+    import difflib
+
+    mine = [" ".join(normalise(w.text)) for w in spoken]
+    theirs = [" ".join(normalise(w.text)) for w in heard]
+    anchors: dict[int, WordTime] = {}
+    for block in difflib.SequenceMatcher(a=mine, b=theirs, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            if mine[block.a + k]:
+                anchors[block.a + k] = heard[block.b + k]
+    if not anchors:
+        return tuple(spoken)
+    # Fixed points: (index in the estimate's words, our time, the recogniser's time).
+    points = [(-1, 0, 0)] + [(i, spoken[i].start_ms, w.start_ms) for i, w in anchors.items()]
+    end = spoken[-1].end_ms
+    points.append((len(spoken), end, max(end, heard[-1].end_ms) if heard else end))
+    retimed: list[WordTime] = []
+    for (i0, ours0, theirs0), (i1, ours1, theirs1) in zip(points, points[1:], strict=False):
+        scale = (theirs1 - theirs0) / (ours1 - ours0) if ours1 > ours0 else 0.0
+        for i in range(i0 + 1, i1):
+            word = spoken[i]
+            start = round(theirs0 + (word.start_ms - ours0) * scale)
+            stop = round(theirs0 + (word.end_ms - ours0) * scale)
+            retimed.append(WordTime(word.text, start, max(start, stop)))
+        if i1 < len(spoken):
+            got = anchors[i1]
+            retimed.append(WordTime(spoken[i1].text, got.start_ms, got.end_ms))
+    # In order and not overlapping, as the manifest promises.
+    for k in range(1, len(retimed)):
+        before, word = retimed[k - 1], retimed[k]
+        start = max(word.start_ms, before.start_ms)
+        retimed[k] = WordTime(word.text, start, max(start, word.end_ms))
+        if before.end_ms > start:
+            retimed[k - 1] = WordTime(before.text, before.start_ms, start)
+    return tuple(retimed)
 
 
 def _unheard(clip: Clip | None) -> bool:
