@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from article2podcast.model import WordTime
 from article2podcast.narration.listenback import retime
 
@@ -18,7 +20,7 @@ SPOKEN = (
 
 def _in_order(words: tuple[WordTime, ...]) -> bool:
     return all(w.start_ms <= w.end_ms for w in words) and all(
-        a.end_ms <= b.start_ms for a, b in zip(words, words[1:], strict=False)
+        a.end_ms <= b.start_ms for a, b in itertools.pairwise(words)
     )
 
 

@@ -12,6 +12,7 @@ clip alone is often heard as nothing), never more than 0.17 higher (verify_study
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -261,7 +262,7 @@ def retime(spoken: Sequence[WordTime], heard: Sequence[WordTime]) -> tuple[WordT
     end = spoken[-1].end_ms
     points.append((len(spoken), end, max(end, heard[-1].end_ms) if heard else end))
     retimed: list[WordTime] = []
-    for (i0, ours0, theirs0), (i1, ours1, theirs1) in zip(points, points[1:], strict=False):
+    for (i0, ours0, theirs0), (i1, ours1, theirs1) in itertools.pairwise(points):
         scale = (theirs1 - theirs0) / (ours1 - ours0) if ours1 > ours0 else 0.0
         for i in range(i0 + 1, i1):
             word = spoken[i]
