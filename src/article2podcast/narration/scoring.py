@@ -16,6 +16,10 @@ espeak-ng (scripts/verify_study.py), the sentences' deciles are 0.37 0.74 0.80 0
 0.75 redoes the fifth that is heard worse than that, not the names."""
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Whisper writes thousands as "6 ,000" and times as "8am": put them as we write them.
+_SPACED_THOUSANDS = re.compile(r"(\d) ,(?=\d{3}\b)")
+_SPELLED = re.compile(r"\b[a-z](?: [a-z]\b)+")
+_GLUED_UNIT = re.compile(r"(\d)(?!(?:st|nd|rd|th)\b)(?=[a-z])")
 
 
 def normalise(text: str, language: str = "en") -> list[str]:
@@ -24,10 +28,17 @@ def normalise(text: str, language: str = "en") -> list[str]:
     the recogniser's "26" is our "twenty-six", its "2020" our "twenty twenty"), in lower
     case, with accents, apostrophes, hyphens and punctuation left out."""
     # Lower case first: the rules would spell out a word in capitals as an acronym.
-    said = speakable(text.lower(), language=language)
+    text = _GLUED_UNIT.sub(r"\1 ", _SPACED_THOUSANDS.sub(r"\1,", text.lower()))
+    said = speakable(text, language=language)
     plain = unicodedata.normalize("NFKD", said).replace("'", "").replace("’", "")
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return _WORD.findall(plain)
+    return _WORD.findall(_letters_joined(plain))
+
+
+def _letters_joined(text: str) -> str:
+    """Runs of single letters apart only by spaces as one word: we tell the engine "T M Z" and
+    "a m" so that it spells them, and the recogniser writes "TMZ" and "am"."""
+    return _SPELLED.sub(lambda run: run.group().replace(" ", ""), text)
 
 
 def word_errors(meant: Sequence[str], heard: Sequence[str]) -> int:
