@@ -27,6 +27,7 @@ from ...errors import Article2PodcastError, InputError, MissingDependencyError, 
 from ...model import Voice, VoiceSettings, WordTime
 from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, Timed, package_version
 from .piper_durations import (
+    LEAD_MS,
     TOKEN_EDGES,
     aligned_model,
     spoken_words,
@@ -118,7 +119,8 @@ class PiperEngine(Engine):
         audio, chunks, stretch = self._speak(text, settings)
         tokens = text.split()
         said = [self._voice.phonemize(token) for token in tokens]
-        spoken = spoken_words(chunks) if self._aligned else None
+        lead = LEAD_MS * self._sample_rate // 1000
+        spoken = spoken_words(chunks, lead) if self._aligned else None
         if spoken:
             # A variant's audio is resampled `stretch` times shorter after synthesis.
             ms_per_sample = 1000 / self._sample_rate / float(stretch)
