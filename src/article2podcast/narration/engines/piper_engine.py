@@ -8,6 +8,9 @@ voice: `+high` is spoken slower and resampled back to its length, which raises t
 about four semitones (a lighter voice for quotations); `+low` lowers it by two. Piper has no words
 per minute either: its `length_scale` stretches time, and the rate is mapped onto it from the
 voice's natural pace, measured on the sample articles.
+
+Words are timed by the voice's own phoneme durations (`piper_durations`) where the model can
+give them, as the bundled one can; a user's voice that cannot is timed by an estimate.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ from pydub import AudioSegment
 from ...errors import Article2PodcastError, InputError, MissingDependencyError, UnknownVoiceError
 from ...model import Voice, VoiceSettings, WordTime
 from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, Timed, package_version
+from .piper_durations import (
+    LEAD_MS,
+    TOKEN_EDGES,
+    aligned_model,
+    spoken_words,
+    word_keys,
+    words_from_durations,
+)
 
 INSTALL = PIPER_INSTALL
 # en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
@@ -33,9 +44,8 @@ NATURAL_WPM = 185
 # the narrator, 110 Hz (+22%) for the quote voice (19/16 gave 106 Hz; espeak-ng's +f3 doubles
 # it); the recogniser follows it as well as the narrator (README "Piper").
 VARIANTS = {"high": Fraction(5, 4), "low": Fraction(8, 9)}
-# Word times are estimated (the joe voice's ONNX model has one output, the audio, and no
-# phoneme durations: piper's include_alignments gives None): each word gets a share of the
-# clip's sounding time in proportion to its phonemes, pauses longer than this left out.
+# Word times of a voice that gives no phoneme durations are estimated: each word gets a share of
+# the clip's sounding time in proportion to its phonemes, pauses longer than this left out.
 _PAUSE_MS = 90
 _WINDOW_MS = 10
 _SOUND_PEAK = 104  # a 16-bit sample at -50 dBFS, the level trimming calls silence
@@ -67,10 +77,13 @@ class PiperEngine(Engine):
             options.inter_op_num_threads = 1
         try:
             session = onnxruntime.InferenceSession(
-                str(self._model), sess_options=options, providers=["CPUExecutionProvider"]
+                aligned_model(self._model) or str(self._model),
+                sess_options=options,
+                providers=["CPUExecutionProvider"],
             )
         except Exception as exc:  # onnxruntime's errors share no base class below Exception
             raise self._damaged(self._model, exc) from exc
+        self._aligned = len(session.get_outputs()) > 1
         self._voice = PiperVoice(session=session, config=config)
         self._sample_rate: int = self._voice.config.sample_rate
         self._base = self._model.name.removesuffix(".onnx")
@@ -96,24 +109,34 @@ class PiperEngine(Engine):
             f"piper-tts {package_version('piper-tts')} "
             f"onnxruntime {package_version('onnxruntime')} "
             f"{self._model.name} {stat.st_size} bytes config {self._config_digest} "
-            f"pace {NATURAL_WPM} variants {variants}"
+            f"pace {NATURAL_WPM} variants {variants} "
+            f"words {'durations' if self._aligned else 'estimate'}"
         )
 
     def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
-        """The audio, and each word's time estimated from its phonemes and the pauses."""
-        audio = self.synthesize(text, settings)
+        """The audio, and each word's time: from the voice's phoneme durations where it gives
+        them, else estimated from its phonemes and the pauses."""
+        audio, chunks, stretch = self._speak(text, settings)
         tokens = text.split()
-        weights = [self._phonemes(token) for token in tokens]
+        said = [self._voice.phonemize(token) for token in tokens]
+        lead = LEAD_MS * self._sample_rate // 1000
+        spoken = spoken_words(chunks, lead) if self._aligned else None
+        if spoken:
+            # A variant's audio is resampled `stretch` times shorter after synthesis.
+            ms_per_sample = 1000 / self._sample_rate / float(stretch)
+            keys = [word_keys(sentences) for sentences in said]
+            return Timed(audio, words_from_durations(tokens, keys, spoken, ms_per_sample), "engine")
+        weights = [_phoneme_count(sentences) for sentences in said]
         words = estimate_words(audio.raw_data, self._sample_rate, tokens, weights)
         return Timed(audio, words, "estimate" if words else "")
 
-    def _phonemes(self, token: str) -> int:
-        """How many phonemes Piper says for `token` (at least 1)."""
-        said = self._voice.phonemize(token)
-        count = sum(1 for sentence in said for p in sentence if p not in _STRESS and p.isalpha())
-        return max(1, count)
-
     def synthesize(self, text: str, settings: VoiceSettings) -> AudioSegment:
+        return self._speak(text, settings)[0]
+
+    def _speak(
+        self, text: str, settings: VoiceSettings
+    ) -> tuple[AudioSegment, list[Any], Fraction]:
+        """The audio, piper's chunks (one a sentence) and the variant's resampling ratio."""
         from piper import SynthesisConfig
 
         variant = self._variant(settings.voice)
@@ -121,17 +144,19 @@ class PiperEngine(Engine):
         rate = settings.rate or self.default_rate
         config = SynthesisConfig(length_scale=float(NATURAL_WPM / rate * stretch))
         try:
-            audio = b"".join(
-                chunk.audio_int16_bytes for chunk in self._voice.synthesize(text, syn_config=config)
+            chunks = list(
+                self._voice.synthesize(text, syn_config=config, include_alignments=self._aligned)
             )
         except Exception as exc:
             if not type(exc).__module__.startswith("onnxruntime"):
                 raise
             # The model loaded but cannot run (it does not fit its config, or is not a voice).
             raise self._damaged(self._model, exc) from exc
+        audio = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         if variant:
             audio = _resample(audio, stretch)
-        return AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+        segment = AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+        return segment, chunks, stretch
 
     def _damaged(self, path: Path, exc: Exception) -> Article2PodcastError:
         """The error for a voice file (or its config) that cannot be used."""
@@ -179,6 +204,12 @@ def _voice_files(model: Path | None) -> tuple[Path, Path]:
     return path, config
 
 
+def _phoneme_count(sentences: list[list[str]]) -> int:
+    """How many phonemes piper says in `sentences` (at least 1)."""
+    count = sum(1 for sentence in sentences for p in sentence if p not in _STRESS and p.isalpha())
+    return max(1, count)
+
+
 def _resample(audio: bytes, stretch: Fraction) -> bytes:
     """Audio played `stretch` times faster by resampling: shorter and higher by that factor."""
     import numpy as np
@@ -219,9 +250,7 @@ def estimate_words(
     ms = [int(where[round(b)]) * _WINDOW_MS for b in bounds]
     ms[-1] = (int(where[-1]) + 1) * _WINDOW_MS
     return tuple(
-        WordTime(token.strip(_TOKEN_EDGES) or token, ms[i], max(ms[i], ms[i + 1]))
+        WordTime(token.strip(TOKEN_EDGES) or token, ms[i], max(ms[i], ms[i + 1]))
         for i, token in enumerate(tokens)
     )
 
-
-_TOKEN_EDGES = "\"'“”‘’«»()[]{},.;:!?…"
