@@ -23,6 +23,7 @@ from article2podcast import cli
 from article2podcast.model import Article, Block, Clip
 from article2podcast.narration import narrator as narrating
 from article2podcast.narration.clipcache import ClipCache, Entry
+from article2podcast.narration.engines import Timed
 from article2podcast.narration.narrator import Narrator, clip_problem
 from article2podcast.scripting.pacing import plan_utterances
 from article2podcast.scripting.segments import script_article
@@ -297,7 +298,7 @@ def test_a_clip_that_fails_the_check_once_trimmed_is_used_but_not_kept(
     nothing: a clip whose sound is a blip in a long silence is not kept."""
     blip = Sine(300, sample_rate=RATE).to_audio_segment(40, volume=-12)
     lonely = blip + AudioSegment.silent(3000, RATE)
-    monkeypatch.setattr(narrating, "_narrate_checked", lambda *args: lonely)
+    monkeypatch.setattr(narrating, "_narrate_checked", lambda *args: Timed(lonely))
     script = script_article(Article("Head", (Block("paragraph", "Alpha beta gamma delta."),)))
     utterances = plan_utterances(script)
     cache = ClipCache(tmp_path)

@@ -97,14 +97,16 @@ def test_a_bad_feed_request_is_one_line(run_cli, tmp_path: Path, args, message) 
 def test_every_episode_has_a_self_contained_page_and_the_folder_an_index(folder: Path) -> None:
     for manifest in manifests(folder):
         page = (folder / manifest["audio"]).with_suffix(".html").read_text()
-        spans = re.findall(r'data-start="([\d.]+)" data-end="([\d.]+)"', page)
+        spans = re.findall(r'class="s"[^>]*? data-start="([\d.]+)" data-end="([\d.]+)"', page)
         sentences = [s for seg in manifest["segments"] for s in seg["sentences"]]
         assert [(float(a), float(b)) for a, b in spans] == [
             (s["start_ms"] / 1000, s["end_ms"] / 1000) for s in sentences
         ]
         assert f'src="{manifest["audio"]}"' in page
         assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing from outside
-        assert page.count('data-seek="') == len(sentences) + len(manifest["chapters"])
+        words = page.count('class="w"')  # the words in them, each its own place to seek
+        assert words > len(sentences)
+        assert page.count('data-seek="') == len(sentences) + len(manifest["chapters"]) + words
         assert '<html lang="en">' in page and 'name="viewport"' in page
     index = (folder / "index.html").read_text()
     assert index.count("<li>") == 2 and "Second Article" in index
@@ -222,7 +224,9 @@ def test_the_page_follows_the_audio_in_a_real_browser(folder: Path, served: str)
         browser.find_elements("css selector", ".chapters button")[1].click()
         wait_for(lambda: abs(browser.execute_script(now) - chapter["start_ms"] / 1000) < 1.0)
         sentence = browser.find_elements("css selector", ".s")[6]
-        sentence.click()
+        # On the sentence itself: a click at its middle would land on one of its words, which
+        # seeks to that word (tests/test_word_page.py).
+        browser.execute_script("arguments[0].click()", sentence)
         start = float(sentence.get_attribute("data-start"))
         wait_for(lambda: 0 <= browser.execute_script(now) - start < 1.5)
         ARTIFACTS.mkdir(exist_ok=True)

@@ -276,7 +276,10 @@ class ClipCache:
         """The name of something in the folder that we did not make, or None."""
         with contextlib.suppress(FileNotFoundError), os.scandir(self.folder) as found:
             for item in found:
-                if not is_ours(Path(item.path)):
+                # Another run's temporary file may be renamed into place between the listing
+                # and the look at it (seen once in the full suite: two runs sharing a new
+                # cache, one refused as "not ours"): what is gone was no stranger.
+                if not is_ours(Path(item.path)) and os.path.lexists(item.path):
                     return item.name
         return None
 

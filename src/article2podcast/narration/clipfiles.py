@@ -162,6 +162,8 @@ def is_ours(path: Path) -> bool:
         return head.startswith(header) and TAG_OWNER in head
     if not head:
         return not ENTRY_NAME.fullmatch(name)
+    if temporary and len(head) < len(header):
+        return header.startswith(head)  # being written by another run at this moment
     return head.startswith(header)
 
 
