@@ -1,8 +1,11 @@
-"""Estimated word times (Piper's) retimed by what the recogniser heard (--verify)."""
+"""Estimated word times (Piper's) retimed by what the recogniser heard (--verify); the
+recogniser kept by a process that produces one article after another."""
 
 from __future__ import annotations
 
 import itertools
+
+import pytest
 
 from article2podcast.model import WordTime
 from article2podcast.narration.listenback import retime
@@ -49,3 +52,20 @@ def test_a_recogniser_that_runs_late_moves_every_word_later() -> None:
     out = retime(SPOKEN, late)
     assert all(a.start_ms >= b.start_ms + 150 for a, b in zip(out[1:], SPOKEN[1:], strict=True))
     assert _in_order(out)
+
+
+def test_a_process_that_keeps_its_engines_keeps_its_recogniser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch or Dask worker loads Whisper once, not once an article (1.5 s each)."""
+    from article2podcast.narration import warm
+    from article2podcast.narration.listenback import listener_for
+    from article2podcast.settings import Settings
+
+    monkeypatch.setattr(warm, "keeping", lambda: "/kept")
+    first, second = listener_for(Settings(verify=True)), listener_for(Settings(verify=True))
+    assert first is not None and second is not None
+    assert first.recogniser is second.recogniser
+    monkeypatch.setattr(warm, "keeping", lambda: None)
+    alone = listener_for(Settings(verify=True))
+    assert alone is not None and alone.recogniser is not first.recogniser

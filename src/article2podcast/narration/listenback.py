@@ -12,6 +12,7 @@ clip alone is often heard as nothing), never more than 0.17 higher (verify_study
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pydub import AudioSegment
 
 from ..model import Clip, Heard, Role, Script, Utterance, VoiceSettings, WordTime
 from .clips import audio_of
-from .listening import Transcript
+from .listening import Recogniser, Transcript
 from .scoring import THRESHOLD, normalise, score
 
 if TYPE_CHECKING:
@@ -191,9 +192,20 @@ def listener_for(settings: Settings) -> Listener | None:
     if not settings.verify:
         return None
     from . import warm
+
+    # A process that produces one article after another (a batch or Dask worker) keeps its
+    # recogniser as it keeps its engines: loading it costs 1.5 s an article otherwise.
+    kept = warm.keeping() is not None
+    return Listener(_kept_recogniser(warm.cores()) if kept else _recogniser(warm.cores()))
+
+
+def _recogniser(threads: int) -> Recogniser:
     from .listening import Recogniser
 
-    return Listener(Recogniser(threads=warm.cores()))
+    return Recogniser(threads=threads)
+
+
+_kept_recogniser = functools.cache(_recogniser)
 
 
 def sentence_heard(
