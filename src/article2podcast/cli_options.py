@@ -50,6 +50,12 @@ def add_production_arguments(
         "--no-cache", action="store_true", help="narrate everything again; keep no clips"
     )
     parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the article's language (de, fr, es, pt, it, ...); default: what the page says, "
+        "else detected from the text",
+    )
+    parser.add_argument(
         "--keep-references",
         action="store_true",
         help="read citation marks ([12]), edit links and reference sections aloud too",
@@ -147,6 +153,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         jobs=args.jobs,
         piper=PiperSettings(model=Path(args.piper_voice) if args.piper_voice else None),
         output_dir=Path(args.output_dir),
+        language=args.language,
         keep_references=args.keep_references,
         verify=args.verify,
         cache_dir=None

@@ -98,6 +98,8 @@ class Script:
     """The episode title (the article's headline)."""
     segments: tuple[Segment, ...]
     """The segments in reading order, intro first and outro last."""
+    language: str = "en"
+    """The article's language as a BCP 47 tag ("en", "de", "pt-BR"): what is said, and how."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .model import Article, Role, Script, Segment, Utterance
 from .narration.narrator import EngineProcess, resolve_voices
 from .reading import STDIN, read_article
 from .reading.alphabets import dominant_script
+from .reading.language import article_language
 from .scripting.pacing import plan_utterances
 from .scripting.segments import script_article
 from .scripting.speakable import BUILTIN_LEXICON, has_words
@@ -56,7 +57,11 @@ def make_plan(source: str, settings: Settings) -> Plan:
     name = "standard input" if source == STDIN else source
     warnings = _check_language(article, name, settings)
     script = script_article(
-        article, show=settings.show, max_chars=settings.max_utterance_chars, lexicon=lexicon
+        article,
+        show=settings.show,
+        max_chars=settings.max_utterance_chars,
+        lexicon=lexicon,
+        language=article_language(article, settings.language),
     )
     utterances = tuple(plan_utterances(script, settings.pauses))
     if not any(has_words(u.text) for u in utterances if u.role != "host"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,9 @@ class Settings:
     """What only the Piper engine is told (its voice file)."""
     output_dir: Path = DEFAULT_FOLDER
     """The folder of an episode given no file name: `<slug-of-title>.mp3` in it."""
+    language: str | None = None
+    """The article's language (BCP 47: "de", "pt-BR"); None: what the page declares, else
+    what its text is detected to be."""
     keep_references: bool = False
     """Read citation marks, edit links and reference sections aloud (they are skipped)."""
     verify: bool = False
@@ -76,6 +80,8 @@ class Settings:
             check_rate(self.rate)
         check_loudness(self.loudness)
         check_jobs(self.jobs)
+        if self.language is not None:
+            check_language(self.language)
         if self.piper.model is not None and self.engine != "piper":
             raise InputError("--piper-voice is for the piper engine; add --engine piper")
 
@@ -98,6 +104,17 @@ def check_loudness(lufs: float) -> None:
     """A loudness target between a whisper and a master at the ceiling."""
     if not MIN_LUFS <= lufs <= MAX_LUFS:
         raise InputError(f"--loudness must be between {MIN_LUFS:g} and {MAX_LUFS:g} LUFS")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def check_language(tag: str) -> None:
+    """A language tag's shape (BCP 47: a 2 or 3 letter language, then subtags)."""
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise InputError(
+            f"--language must be a language code such as de, fr or pt-BR, not {tag[:20]!r}"
+        )
 
 
 def check_jobs(jobs: int) -> None:

@@ -74,6 +74,7 @@ def build_manifest(
         "manifest_version": MANIFEST_VERSION,
         "generator": f"{GENERATOR} {__version__}",
         "title": script.title,
+        "language": script.language,
         "duration": None if duration_ms is None else round(duration_ms / 1000, 3),
         "duration_ms": duration_ms,
         **details,

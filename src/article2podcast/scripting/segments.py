@@ -36,9 +36,11 @@ def script_article(
     show: str = DEFAULT_SHOW,
     max_chars: int = MAX_UTTERANCE_CHARS,
     lexicon: Lexicon = BUILTIN_LEXICON,
+    language: str = "en",
 ) -> Script:
-    """The episode's script: intro, headline, the body block by block, outro."""
-    say = functools.partial(speakable, lexicon=lexicon)
+    """The episode's script in `language` (BCP 47): intro, headline, the body block by
+    block, outro."""
+    say = functools.partial(speakable, lexicon=lexicon, language=language)
     author = article.page.author if article.page else None
     intro = intro_text(show, article.title_in_text, author)
     segments = [_segment("intro", intro, max_chars, say, "host")]
@@ -47,7 +49,11 @@ def script_article(
     for block in article.blocks:
         segments.extend(_block_segments(block, max_chars, say))
     segments.append(_segment("outro", outro_text(show), max_chars, say, "host"))
-    return Script(title=article.title, segments=tuple(s for s in segments if s.sentences))
+    return Script(
+        title=article.title,
+        segments=tuple(s for s in segments if s.sentences),
+        language=language,
+    )
 
 
 def _block_segments(block: Block, max_chars: int, say: Say) -> list[Segment]:
