@@ -4,8 +4,9 @@ Pure. The lexicon first (its said forms, cleaned as the article is, are then lef
 the language's rules in order (numbers, money, units, dates, times, abbreviations, acronyms,
 Roman numerals, symbols), then clean-up: control characters (which espeak-ng obeys as
 commands) and pictographs removed, dashes and ellipses made pauses, whitespace collapsed.
-Every change is recorded, for `article2podcast check`. Another language adds a module of
-rules beside `english`.
+Every change is recorded, for `article2podcast check`. The rules follow the article's language
+(`languages.rules_for`): English, German, French, Spanish, Portuguese and Italian have full
+rule sets; every other language only language-neutral ones.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import english
+from .languages import rules_for
 from .lexicon import BUILTIN, Lexicon
 
 # Control characters, and the invisible bidirectional-text controls.
@@ -40,7 +42,6 @@ _SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "
 # Said forms are hidden from later rules behind one private-use character each.
 _SHELTER_BASE = 0xF0000
 _SHELTERED = re.compile("[\U000f0000-\U000ffffd]")
-RULES_BY_LANGUAGE = {"en": english.RULES}
 BUILTIN_LEXICON = Lexicon(BUILTIN)
 
 
@@ -77,8 +78,8 @@ def speak(
 
     original = text
     text = _clean(text, changes)
-    text = lexicon.apply(text, shelter)
-    for rule in RULES_BY_LANGUAGE.get(language, english.RULES):
+    text = lexicon.for_language(language).apply(text, shelter)
+    for rule in rules_for(language):
         text = rule.pattern.sub(_replacer(rule, changes), text)
     text = _ANGLE.sub(" ", text)
     text = _OVERLONG.sub(_dropped("not a word", changes), text)

@@ -7,6 +7,13 @@ letter matches only as written. Longer keys win over shorter ones. The said form
 the engine untouched by the other rules (only cleaned of markup and control characters, as the
 article is): respellings with capitals and hyphens read well in espeak-ng ("TY-gin" is
 [t'aIdZ'In]).
+
+Entries can be given per language, in a table named for its BCP 47 tag: `[de]` then
+`Teigen = "Tei-gen"`. A `[pt]` table applies to pt-BR and pt-PT, a `[pt-BR]` table (winning)
+only to pt-BR, a `["*"]` table to every language. The entries outside any table apply to
+English articles only: respellings are written for a voice's sounds ("TY-gin" is English
+spelling; a German voice reads it otherwise), and every lexicon written before articles had a
+language was written for the English voice. The built-in entries are English too.
 """
 
 from __future__ import annotations
@@ -41,11 +48,36 @@ class Lexicon:
     """Written forms and how to say them."""
 
     entries: Mapping[str, str] = field(default_factory=dict)
-    """written -> said."""
+    """written -> said, for English articles."""
+    by_language: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """A language tag in lower case ("de", "pt-br", "*" for all) -> its entries."""
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with `other`'s entries added (and winning)."""
-        return Lexicon({**self.entries, **other.entries})
+        tables = {**self.by_language}
+        for tag, entries in other.by_language.items():
+            tables[tag] = {**tables.get(tag, {}), **entries}
+        return Lexicon({**self.entries, **other.entries}, tables)
+
+    def for_language(self, language: str) -> Lexicon:
+        """The entries that apply to an article in `language` (a BCP 47 tag)."""
+        tag = language.lower().replace("_", "-")
+        if tag not in self._views:
+            primary = tag.split("-")[0]
+            if primary == "en" and not self.by_language:
+                return self  # the common case keeps its index
+            entries = dict(self.by_language.get("*", {}))
+            if primary == "en":
+                entries.update(self.entries)
+            for key in dict.fromkeys((primary, tag)):
+                entries.update(self.by_language.get(key, {}))
+            self._views[tag] = Lexicon(entries)
+        return self._views[tag]
+
+    @functools.cached_property
+    def _views(self) -> dict[str, Lexicon]:
+        # One view per language, built once: each has its own index.
+        return {}
 
     def apply(self, text: str, say: Callable[[str, str], str]) -> str:
         """`text` with every entry replaced by `say(written, said)`."""
@@ -124,6 +156,24 @@ def load_lexicon(path: Path) -> Lexicon:
         raise InputError(
             f'lexicon {path}: not valid TOML ({exc}); write one entry per line: Word = "say it"'
         ) from exc
+    tables: dict[str, dict[str, str]] = {}
+    for tag, table in data.items():
+        if isinstance(table, dict):
+            if not _TAG.fullmatch(tag):
+                raise InputError(
+                    f"lexicon {path}: [{tag}] is not a language tag; an entry must be a "
+                    'word = "how to say it" string, or sit in a table named for its language, '
+                    'such as [de] or [pt-BR] (["*"] for every language)'
+                )
+            tables[tag.lower()] = _entries(path, table)
+    entries = _entries(path, {k: v for k, v in data.items() if not isinstance(v, dict)})
+    return Lexicon(entries, tables)
+
+
+_TAG = re.compile(r"\*|[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def _entries(path: Path, data: Mapping[str, object]) -> dict[str, str]:
     entries: dict[str, str] = {}
     for written, said in data.items():
         if not isinstance(said, str) or not said.strip() or not written.strip():
@@ -131,7 +181,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 f'lexicon {path}: entry {written!r} must be a word = "how to say it" string'
             )
         entries[written.strip()] = said.strip()
-    return Lexicon(entries)
+    return entries
 
 
 def user_lexicon_path() -> Path:
