@@ -55,7 +55,7 @@ def check(plan: Plan) -> Report:
         if segment.kind in ("intro", "outro"):
             continue
         for sentence in segment.sentences:
-            counts.update(speak(sentence.text, plan.lexicon)[1])
+            counts.update(speak(sentence.text, plan.lexicon, plan.script.language)[1])
             if segment.kind not in ("title", "heading"):  # Title Case says nothing
                 for name in _names(sentence.text):
                     names.setdefault(name, None)

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 MIN_QUOTE_WORDS = 4
-# Curly pairs, or straight double quotes paired in order. Single quotes are left alone: they
-# are apostrophes as often as not, and mark short scare quotes ('healing').
-_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+# Curly pairs (German „…“ closes with the English opener), guillemets « … » (French, Spanish,
+# Italian, Portuguese), or straight double quotes paired in order. Single quotes are left
+# alone: they are apostrophes as often as not, and mark short scare quotes ('healing').
+_QUOTED = re.compile(r"“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|\"[^\"]*\"")
 # Punctuation right after a closing quote belongs to the quotation's run ("...",).
 _TRAILING = re.compile(r"[.,;:!?…]*")
 

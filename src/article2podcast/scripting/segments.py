@@ -12,6 +12,7 @@ from .speakable import BUILTIN_LEXICON, has_words, speakable
 from .speakable.lexicon import Lexicon
 
 Say = Callable[[str], str]
+Split = Callable[[str], list[str]]  # a paragraph into sentences, in the article's language
 
 # espeak-ng reads long utterances well, but pyttsx3 crashes near 16,000 characters and a pause
 # at a clause boundary sounds better than a breathless 600-character run.
@@ -43,12 +44,13 @@ def script_article(
     say = functools.partial(speakable, lexicon=lexicon, language=language)
     author = article.page.author if article.page else None
     intro = intro_text(show, article.title_in_text, author)
-    segments = [_segment("intro", intro, max_chars, say, "host")]
+    split = functools.partial(split_sentences, language=language)
+    segments = [_segment("intro", intro, max_chars, say, "host", split=split)]
     if article.title_in_text:
-        segments.append(_segment("title", article.title, max_chars, say))
+        segments.append(_segment("title", article.title, max_chars, say, split=split))
     for block in article.blocks:
-        segments.extend(_block_segments(block, max_chars, say))
-    segments.append(_segment("outro", outro_text(show), max_chars, say, "host"))
+        segments.extend(_block_segments(block, max_chars, say, split))
+    segments.append(_segment("outro", outro_text(show), max_chars, say, "host", split=split))
     return Script(
         title=article.title,
         segments=tuple(s for s in segments if s.sentences),
@@ -56,11 +58,11 @@ def script_article(
     )
 
 
-def _block_segments(block: Block, max_chars: int, say: Say) -> list[Segment]:
+def _block_segments(block: Block, max_chars: int, say: Say, split: Split) -> list[Segment]:
     if block.kind == "heading":
-        return [_segment("heading", block.text, max_chars, say)]
+        return [_segment("heading", block.text, max_chars, say, split=split)]
     if block.kind == "quote":
-        return [_segment("quote", block.text, max_chars, say, "quote")]
+        return [_segment("quote", block.text, max_chars, say, "quote", split=split)]
     segments: list[Segment] = []
     for run in split_quotes(block.text):
         segment = _segment(
@@ -70,6 +72,7 @@ def _block_segments(block: Block, max_chars: int, say: Say) -> list[Segment]:
             say,
             "quote" if run.quoted else "narrator",
             continues=bool(segments),
+            split=split,
         )
         if segment.sentences:
             segments.append(segment)
@@ -83,10 +86,11 @@ def _segment(
     say: Say,
     role: Role = "narrator",
     continues: bool = False,
+    split: Split = split_sentences,
 ) -> Segment:
     sentences = tuple(
         Sentence(text=sentence, pieces=tuple(split_long(spoken, max_chars)), spoken=spoken)
-        for sentence in split_sentences(text)
+        for sentence in split(text)
         if has_words(sentence) and has_words(spoken := say(sentence))
     )
     return Segment(
