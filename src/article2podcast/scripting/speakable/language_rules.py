@@ -80,6 +80,8 @@ def _money(language: Language) -> Callable[[re.Match[str]], str]:
             return f"{sign}{amount(written, language)} {said_scale}{link or ' '}{many}"
         whole_text, _, fraction = written.partition(",")
         whole = int(re.sub(r"\D", "", whole_text))
+        if not fraction and whole == 1:
+            return sign + one
         if len(fraction) != 2:
             return f"{sign}{amount(written, language)} {many}"
         said = one if whole == 1 else f"{cardinal(whole, language.code)} {many}"
