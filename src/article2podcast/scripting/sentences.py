@@ -78,8 +78,8 @@ _WORDS = {
         donc or ni car puis alors en dans à au aux pour par sur si quand comme qu d""",
     ),
     "es": _language(
-        "sr sra srta sres dr dra lic ing gral av ud uds d dña prof profa pág núm ee uu p",
-        "etc aprox ej",
+        "sr sra srta sres dr dra lic ing gral av ud uds d dña prof profa pág núm p",
+        "etc aprox ej ee uu",
         """el la los las un una unos unas él ella ellos ellas yo nosotros se lo pero y o en de
         del a al para por con si cuando como este esta estos estas eso esto hoy""",
     ),
