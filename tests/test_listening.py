@@ -201,6 +201,23 @@ class TestRedo:
         _, out = _listen(narrator, _Ears(said), [_clip(LONG)])
         assert out[0] is not None and out[0].frames == 8 * LONG
 
+    def test_a_take_is_weighed_against_the_original_heard_alone(self) -> None:
+        """Heard in its pack the original scores 0.5; alone, 0.25. A take heard alone at 0.5
+        is better than the original heard the same way, and wins."""
+
+        class Unsteady(_Ears):
+            def transcribe(self, audio: AudioSegment, language: str = "en") -> Transcript:
+                if len(audio) == LONG and self.calls:  # the original, the second time: alone
+                    self.calls += 1
+                    return Transcript("one", (WordTime("one", 0, 100),))
+                return super().transcribe(audio, language)
+
+        said = {LONG: "one two", LONG + 100: "one two", LONG + 200: "one"}
+        narrator = _Narrator("piper", [LONG + 100, LONG + 200])
+        listener, out = _listen(narrator, Unsteady(said), [_clip(LONG)])
+        assert listener.redone == 1 and out[0] is not None and out[0].heard is not None
+        assert (out[0].frames, out[0].heard.score) == (8 * (LONG + 100), 0.5)
+
     def test_piper_draws_a_fresh_sample_at_the_same_rate(self) -> None:
         narrator = _Narrator("piper", [LONG + 100, LONG + 200])
         _listen(narrator, _Ears({LONG: "", LONG + 100: "", LONG + 200: ""}), [_clip(LONG)])

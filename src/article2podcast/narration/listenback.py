@@ -134,20 +134,26 @@ class Listener:
     def _judge(
         self, clip: Clip, transcript: Transcript, utterance: Utterance, takes: Takes
     ) -> Clip:
-        """The best take of `utterance`, the original first: redone while it is heard wrong."""
+        """The best take of `utterance`, the original first: redone while it is heard wrong.
+
+        A redo is heard alone, and a clip heard alone scores lower than in a pack (0.08 on
+        average on john-legend.txt: a short clip alone is often heard as nothing), so the
+        original is heard alone too before any take is weighed against it: like with like."""
         best = _heard(clip, transcript, score(utterance.text, transcript.text, self.language))
         assert best.heard is not None
+        if best.heard.score >= self.threshold:
+            return best
+        self.redone += 1
+        alone = self.recogniser.transcribe(audio_of(clip), self.language)
+        bar = score(utterance.text, alone.text, self.language)
         for attempt in range(1, REDOS + 1):
-            if best.heard.score >= self.threshold:
-                break
-            if attempt == 1:
-                self.redone += 1
             take = takes.again(utterance, attempt)
             heard = self.recogniser.transcribe(audio_of(take), self.language)
-            take = _heard(take, heard, score(utterance.text, heard.text, self.language))
-            assert take.heard is not None
-            if take.heard.score > best.heard.score:
-                best = take
+            value = score(utterance.text, heard.text, self.language)
+            if value > bar:
+                best, bar = _heard(take, heard, value), value
+            if bar >= self.threshold:
+                break
         return best
 
     def _transcribe_pack(self, clips: Sequence[Clip]) -> list[Transcript]:
