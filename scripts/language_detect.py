@@ -86,7 +86,8 @@ def main() -> None:
         if "title" not in name and "words" not in name and "sentence" not in name:
             times.append(time.perf_counter() - began)
         right += found == language
-        print(f"{'ok ' if found == language else 'MISS'} {name:28} {language} {found} {confidence:.2f}")
+        mark = "ok  " if found == language else "MISS"
+        print(f"{mark} {name:28} {language} {found} {confidence:.2f}")
     memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(
         f"{which}: {right}/{len(texts)} right; loaded in {loaded:.2f} s; "

@@ -209,9 +209,11 @@ def _run_check(args: argparse.Namespace) -> int:
 
         print(worst_heard(plan(article(args), settings), settings))
         return EXIT_OK
-    report = check(plan(article(args), settings))
+    the_plan = plan(article(args), settings)
+    report = check(the_plan)
     with EngineProcess(settings.engine) as engine:
-        voice = resolve_voices(engine, settings.requested_voices())["narrator"]
+        voices = resolve_voices(engine, settings.requested_voices(), the_plan.script.language)
+        voice = voices["narrator"]
         try:
             said = engine.pronunciations(list(report.names), voice)
         except EngineFailure:

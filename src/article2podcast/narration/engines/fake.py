@@ -69,7 +69,10 @@ class FakeEngine(Engine):
     def fingerprint(self) -> str:
         return "fake 1"
 
-    def role_voices(self) -> dict[str, str | None]:
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        """The tone voices, for any language but Klingon ("tlh"), which it has no voice for."""
+        if language.lower().startswith("tlh"):
+            return {"narrator": None, "quote": None, "host": None}
         return {"narrator": "fake", "quote": "fake-low", "host": "fake"}
 
     def voices(self) -> list[Voice]:
