@@ -132,7 +132,11 @@ def build_feed_parser() -> argparse.ArgumentParser:
     parser.add_argument("--title", help="the show's title (default: the episodes' show name)")
     parser.add_argument("--description", help="the show's description")
     parser.add_argument("--category", default="News", help="Apple Podcasts category (News)")
-    parser.add_argument("--language", default="en", help="the show's language code (en)")
+    parser.add_argument(
+        "--language",
+        help="the show's language code (default: the one its episodes share, else the most "
+        "common)",
+    )
     return parser
 
 
