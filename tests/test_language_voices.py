@@ -85,8 +85,9 @@ class TestEspeakVoices:
         assert len(set(voices.values())) == 3
 
     def test_the_german_quote_voice_is_audibly_higher(self, engine: Any) -> None:
-        """The median pitch of the quote voice is well above the narrator's (scripts/voice_pitch)."""
-        spec = importlib.util.spec_from_file_location("voice_pitch", ROOT / "scripts/voice_pitch.py")
+        """The quote voice's median pitch is well above the narrator's (scripts/voice_pitch)."""
+        script = ROOT / "scripts" / "voice_pitch.py"
+        spec = importlib.util.spec_from_file_location("voice_pitch", script)
         assert spec is not None and spec.loader is not None
         pitch = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(pitch)
