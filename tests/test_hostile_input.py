@@ -106,9 +106,10 @@ BAD: dict[str, tuple[Case, int, str]] = {
         r"{d}/emoji\.txt has no words to read; give an article with some text in it",
     ),
     "right-to-left Arabic": (
-        lambda d: [put(d, "arabic.txt", ARABIC)], 2,
-        r"{d}/arabic\.txt is written in Arabic script, which the default English voices "
-        r"cannot read; choose a voice for its language with --voice \(list them with --voices\)",
+        lambda d: [put(d, "arabic.txt", ARABIC), "--language", "en"], 2,
+        r"{d}/arabic\.txt is written in Arabic script, but its language was given as English; "
+        r"give its language with --language CODE \(or a voice with --voice; list them with "
+        r"--voices\)",
     ),
     "right-to-left Hebrew": (
         lambda d: [put(d, "hebrew.txt", HEBREW)], 2,
@@ -205,7 +206,7 @@ def test_a_title_cannot_lead_the_episode_out_of_its_folder(tmp_path: Path) -> No
     assert {p.name for p in tmp_path.iterdir()} == {"x.txt", "out"}
 
 
-def test_a_page_in_another_language_is_read_with_a_warning(tmp_path: Path) -> None:
+def test_a_page_in_another_language_is_read_in_its_language(tmp_path: Path) -> None:
     paragraphs = "".join(
         f"<p>Le conseil municipal s'est réuni le {day} mars pour parler du budget de la ville, "
         "des écoles et des routes, et les habitants ont posé beaucoup de questions.</p>"
@@ -217,7 +218,5 @@ def test_a_page_in_another_language_is_read_with_a_warning(tmp_path: Path) -> No
     )
     done = run(tmp_path, put(tmp_path, "page.html", page), "--plan")
     assert done.returncode == 0, done.stderr
-    assert done.stderr == (
-        "article2podcast: warning: the page says it is in 'fr', but the default voices read "
-        "English; choose a voice for its language with --voice (list them with --voices)\n"
-    )
+    assert done.stderr == ""
+    assert '"language": "fr"' in done.stdout

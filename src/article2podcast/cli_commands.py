@@ -132,7 +132,11 @@ def build_feed_parser() -> argparse.ArgumentParser:
     parser.add_argument("--title", help="the show's title (default: the episodes' show name)")
     parser.add_argument("--description", help="the show's description")
     parser.add_argument("--category", default="News", help="Apple Podcasts category (News)")
-    parser.add_argument("--language", default="en", help="the show's language code (en)")
+    parser.add_argument(
+        "--language",
+        help="the show's language code (default: the one its episodes share, else the most "
+        "common)",
+    )
     return parser
 
 
@@ -209,9 +213,11 @@ def _run_check(args: argparse.Namespace) -> int:
 
         print(worst_heard(plan(article(args), settings), settings))
         return EXIT_OK
-    report = check(plan(article(args), settings))
+    the_plan = plan(article(args), settings)
+    report = check(the_plan)
     with EngineProcess(settings.engine) as engine:
-        voice = resolve_voices(engine, settings.requested_voices())["narrator"]
+        voices = resolve_voices(engine, settings.requested_voices(), the_plan.script.language)
+        voice = voices["narrator"]
         try:
             said = engine.pronunciations(list(report.names), voice)
         except EngineFailure:

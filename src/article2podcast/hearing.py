@@ -51,7 +51,7 @@ def _hear(
     with Narrator(
         settings.engine, settings.jobs, cache, settings.engine_settings(), listener
     ) as narrator:
-        voices = narrator.resolve_voices(settings.requested_voices())
+        voices = narrator.resolve_voices(settings.requested_voices(), the_plan.script.language)
         for _ in narrator.clips(the_plan.script, the_plan.utterances, voices, settings.rate):
             pass
     heard = sentence_heard(the_plan.script, the_plan.utterances, listener) or []

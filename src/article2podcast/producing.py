@@ -213,7 +213,7 @@ def _start(
         Narrator(settings.engine, settings.jobs, cache, settings.engine_settings(),
                  listener_for(settings))
     )  # fmt: skip
-    voices = narrator.resolve_voices(settings.requested_voices())
+    voices = narrator.resolve_voices(settings.requested_voices(), plan.script.language)
     staging = stack.enter_context(
         Staging(
             # Named: the episode replaces what is there; its sidecars only files of ours.
@@ -394,4 +394,5 @@ def _tags(plan: Plan, settings: Settings) -> Tags:
         album=settings.show,
         date=datetime.date.today().isoformat(),
         comment=f"Read aloud from {source} by article2podcast {__version__}",
+        language=plan.script.language,
     )

@@ -33,6 +33,9 @@ class Tags:
     """COMM: where the episode came from."""
     genre: str = "Podcast"
     """TCON."""
+    language: str = "en"
+    """The article's language, BCP 47 ("de", "pt-BR"): TLAN, and the LANGUAGE comment and
+    track language of the other formats, as ISO 639-2 ("deu")."""
 
     def as_metadata(self) -> dict[str, str]:
         """The tags under ffmpeg's metadata keys."""
@@ -43,6 +46,7 @@ class Tags:
             "date": self.date,
             "genre": self.genre,
             "comment": self.comment,
+            "language": iso639_2(self.language),
         }
 
 
@@ -51,7 +55,20 @@ def write_mp3_tags(
 ) -> None:
     """Replace the ID3 tag of the MP3 at `path`: tags, chapters (CHAP + CTOC), cover (APIC)."""
     from mutagen import MutagenError
-    from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TCON,
+        TDRC,
+        TIT2,
+        TLAN,
+        TPE1,
+        CTOCFlags,
+    )
 
     tag = ID3()  # saved over ffmpeg's tag, which it replaces whole
     tag.add(TIT2(encoding=1, text=tags.title))
@@ -59,7 +76,8 @@ def write_mp3_tags(
     tag.add(TALB(encoding=1, text=tags.album))
     tag.add(TDRC(encoding=1, text=tags.date))
     tag.add(TCON(encoding=1, text=tags.genre))
-    tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))
+    tag.add(TLAN(encoding=1, text=iso639_2(tags.language)))
+    tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))  # the comment is English
     ids = chapter_element_ids([chapter.title for chapter in chapters])
     for element_id, chapter in zip(ids, chapters, strict=True):
         tag.add(
@@ -85,6 +103,33 @@ def write_mp3_tags(
         tag.save(path, v2_version=3)
     except (MutagenError, OSError) as exc:  # MutagenError: ID3's own, and a file it cannot open
         raise ExportError(f"cannot write the tags of {path}: {exc}") from exc
+
+
+# ISO 639-1 -> 639-2/T, for the languages espeak-ng speaks that have a two-letter code (ID3's
+# TLAN and ffmpeg's language take three letters). CLDR's aliases, through babel, give the
+# individual member of a macrolanguage for some (Arabic "arb", Swahili "swh"), so not those.
+_ISO639_2 = dict(
+    pair.split(":")
+    for pair in (
+        "af:afr am:amh an:arg ar:ara as:asm az:aze ba:bak be:bel bg:bul bn:ben bs:bos ca:cat "
+        "cs:ces cv:chv cy:cym da:dan de:deu el:ell en:eng eo:epo es:spa et:est eu:eus fa:fas "
+        "fi:fin fr:fra ga:gle gd:gla gn:grn gu:guj he:heb hi:hin hr:hrv ht:hat hu:hun hy:hye "
+        "ia:ina id:ind io:ido is:isl it:ita ja:jpn ka:kat kk:kaz kl:kal kn:kan ko:kor ku:kur "
+        "ky:kir la:lat lb:ltz lt:lit lv:lav mi:mri mk:mkd ml:mal mr:mar ms:msa mt:mlt my:mya "
+        "nb:nob ne:nep nl:nld no:nor om:orm or:ori pa:pan pl:pol pt:por qu:que ro:ron ru:rus "
+        "sd:snd si:sin sk:slk sl:slv sq:sqi sr:srp sv:swe sw:swa ta:tam te:tel th:tha tk:tuk "
+        "tn:tsn tr:tur tt:tat ug:uig uk:ukr ur:urd uz:uzb vi:vie zh:zho"
+    ).split()
+)
+
+
+def iso639_2(tag: str) -> str:
+    """The ISO 639-2 code of a BCP 47 tag's language ("pt-BR" -> "por"); a three-letter
+    language is its own ("cmn"); "und" (undetermined) for one we do not know."""
+    language = tag.replace("_", "-").split("-")[0].lower()
+    if len(language) == 3:
+        return language
+    return _ISO639_2.get(language, "und")
 
 
 def chapter_element_ids(titles: Sequence[str]) -> list[str]:

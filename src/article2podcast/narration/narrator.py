@@ -80,8 +80,8 @@ class Narrator:
         self.narrated = 0
         """How many clips the engine had to make (the rest came from the cache)."""
 
-    def resolve_voices(self, requested: Mapping[Role, str | None]) -> Voices:
-        return resolve_voices(self._first, requested)
+    def resolve_voices(self, requested: Mapping[Role, str | None], language: str = "en") -> Voices:
+        return resolve_voices(self._first, requested, language)
 
     def _engine(self, *, start: bool = True) -> EngineProcess:
         kept = warm.take(self._kind)

@@ -100,8 +100,8 @@ class EngineProcess(Engine):
     def fingerprint(self) -> str:
         return self.ask(Fingerprint(), timeout=START_TIMEOUT_S)
 
-    def role_voices(self) -> dict[str, str | None]:
-        return self.ask(RoleVoices(), timeout=START_TIMEOUT_S)
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        return self.ask(RoleVoices(language), timeout=START_TIMEOUT_S)
 
     def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
         return self.ask(Pronunciations(words, voice), timeout=_PRONUNCIATIONS_TIMEOUT_S)

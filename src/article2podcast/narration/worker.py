@@ -98,8 +98,11 @@ class Fingerprint:
 class RoleVoices:
     """`Engine.role_voices`."""
 
+    language: str = "en"
+    """The article's language (BCP 47)."""
+
     def run(self, engine: Engine) -> dict[str, str | None]:
-        return engine.role_voices()
+        return engine.role_voices(self.language)
 
 
 @dataclass(frozen=True)

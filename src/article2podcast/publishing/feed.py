@@ -11,6 +11,7 @@ import email.utils
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,6 +91,14 @@ class Channel:
     def query(self) -> str:
         """What every link ends with: the key, or nothing."""
         return f"?key={quote(self.key, safe='')}" if self.key else ""
+
+
+def shared_language(manifests: Sequence[Mapping[str, Any]]) -> str:
+    """The channel's language from its episodes' manifests: the one they share, else the most
+    common (the earliest listed of those tied); English for episodes that name none (made
+    before the manifest had a language)."""
+    counts = Counter(str(m.get("language") or "en") for m in manifests)
+    return counts.most_common(1)[0][0] if counts else "en"
 
 
 def guid(audio_name: str) -> str:

@@ -32,6 +32,7 @@ from .feed import (
     feed_guid,
     is_our_feed,
     render_feed,
+    shared_language,
     xml_text,
 )
 
@@ -81,7 +82,7 @@ def write_feed(
     title: str | None = None,
     description: str | None = None,
     category: str = "News",
-    language: str = "en",
+    language: str | None = None,
     empty_ok: bool = False,
     key: str | None = None,
 ) -> tuple[Path, int]:
@@ -115,7 +116,7 @@ def write_feed(
             title=show,
             description=description or f"Articles read aloud: {show}, made with article2podcast.",
             base_url=base,
-            language=language,
+            language=language or shared_language([e.manifest for e in episodes]),
             category=category,
             image=SHOW_COVER,
             feed=FEED,

@@ -62,9 +62,10 @@ class Engine(Protocol):
         version and its speech library's): part of every cached clip's key."""
         ...
 
-    def role_voices(self) -> dict[str, str | None]:
-        """Default voices for the narrator, quote and host roles, chosen to sound different
-        from each other on this machine (None: the engine's default voice)."""
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        """Default voices for the narrator, quote and host roles that speak `language` (BCP
+        47), chosen to sound different from each other on this machine (None: the engine's
+        default voice; a narrator of None for a language other than English: it has none)."""
         ...
 
     def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:

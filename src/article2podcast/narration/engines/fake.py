@@ -69,7 +69,11 @@ class FakeEngine(Engine):
     def fingerprint(self) -> str:
         return "fake 1"
 
-    def role_voices(self) -> dict[str, str | None]:
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        """The tone voices, for any language but Khmer ("km"), which it has no voice for (as
+        espeak-ng has none)."""
+        if language.lower().split("-")[0] == "km":
+            return {"narrator": None, "quote": None, "host": None}
         return {"narrator": "fake", "quote": "fake-low", "host": "fake"}
 
     def voices(self) -> list[Voice]:

@@ -99,7 +99,8 @@ class PiperEngine(Engine):
             ),
         ]
 
-    def role_voices(self) -> dict[str, str | None]:
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        # One voice file, one language: planning refuses an article in another (piper_language).
         return {"narrator": self._base, "quote": f"{self._base}+high", "host": self._base}
 
     def fingerprint(self) -> str:

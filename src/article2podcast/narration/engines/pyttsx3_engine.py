@@ -30,7 +30,12 @@ _ATTEMPTS = 3
 _WAV_HEADER_BYTES = 44
 # On espeak-ng: voices (and variants) for each role, chosen to sound clearly different.
 _ESPEAK_ROLES = {"narrator": "gmw/en-us", "quote": "gmw/en-us", "host": "gmw/en"}
+_ESPEAK_ROLES_GB = {"narrator": "gmw/en", "quote": "gmw/en", "host": "gmw/en-us"}
 _ESPEAK_VARIANTS = {"quote": "+f3"}
+# A language with one espeak-ng voice (German, Italian, Greek...) gets a variant for the host.
+_HOST_VARIANT = "+m3"
+# Languages espeak-ng knows by another code: Chinese is Mandarin, Norwegian is Bokmål.
+_ALIASES = {"zh": "cmn", "zh-hk": "yue", "zh-mo": "yue", "no": "nb", "fil": "tl"}
 _PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…"
 _INSTALL_HINT = (
     "the system speech engine could not start; on Debian/Ubuntu install it with "
@@ -158,27 +163,33 @@ class Pyttsx3Engine(Engine):
         while self._espeak.IsPlaying() and time.monotonic() < deadline:
             time.sleep(0.002)
 
-    def role_voices(self) -> dict[str, str | None]:
-        """Three voices that sound different: on espeak-ng an American narrator, a British
-        host and a female variant of the narrator for quotations; elsewhere the system's
-        default voice narrates and the next English voices take the other roles."""
+    def role_voices(self, language: str = "en") -> dict[str, str | None]:
+        """Three voices of `language` that sound different. On espeak-ng: the language's voice
+        narrates, a female variant of it reads quotations and another regional voice of the
+        language (else a variant) is the host; for English an American narrator and a British
+        host. Elsewhere the voices that speak the language, in the system's order. No voice for
+        the language: narrator None (the caller names the language in its refusal)."""
         ids = [voice.id for voice in self.voices()]
-        if all(voice in ids for voice in _ESPEAK_ROLES.values()):
+        if primary(language) == "en" and all(v in ids for v in _ESPEAK_ROLES.values()):
+            roles = _ESPEAK_ROLES_GB if language.lower().startswith("en-gb") else _ESPEAK_ROLES
+            return {role: voice + _ESPEAK_VARIANTS.get(role, "") for role, voice in roles.items()}
+        speaking = voices_of(language, self.voices())
+        if not speaking:
+            return {"narrator": None, "quote": None, "host": None}
+        if self._espeak is not None:
+            narrator = speaking[0].id
+            others = [v.id for v in speaking[1:] if "latn" not in v.id.lower()]
             return {
-                role: voice + _ESPEAK_VARIANTS.get(role, "")
-                for role, voice in _ESPEAK_ROLES.items()
+                "narrator": narrator,
+                "quote": narrator + _ESPEAK_VARIANTS["quote"],
+                "host": others[0] if others else narrator + _HOST_VARIANT,
             }
         current = str(self._engine.getProperty("voice") or "")
-        others = [
-            voice.id
-            for voice in self.voices()
-            if voice.id != current
-            and any(lang.lower().startswith("en") for lang in voice.languages)
-        ]
+        ordered = sorted((v.id for v in speaking), key=lambda v: v != current)
         return {
-            "narrator": None,
-            "quote": others[0] if others else None,
-            "host": others[1] if len(others) > 1 else None,
+            "narrator": ordered[0],
+            "quote": ordered[1] if len(ordered) > 1 else None,
+            "host": ordered[2] if len(ordered) > 2 else None,
         }
 
     def pronunciations(self, words: list[str], voice: str | None = None) -> dict[str, str]:
@@ -224,6 +235,31 @@ class Pyttsx3Engine(Engine):
             f"unknown espeak-ng voice variant {variant!r} in {wanted!r}; valid variants: "
             f"{', '.join(sorted(set(self._variants.values())))}"
         )
+
+
+def voices_of(language: str, voices: list[Voice]) -> list[Voice]:
+    """The voices that speak `language` (BCP 47), closest first: the tag itself ("pt-br"), the
+    bare language ("pt"), then its regional voices ("pt-br", "en-gb-scotland") shortest first."""
+    tag = language.lower().replace("_", "-")
+    tag = _ALIASES.get(tag) or _ALIASES.get(primary(tag)) or tag
+    base = primary(tag)
+
+    def closeness(voice: Voice) -> tuple[int, int, str]:
+        spoken = [lang.lower().replace("_", "-") for lang in voice.languages]
+        exact = 0 if tag in spoken else 1 if base in spoken else 2
+        return exact, min((len(lang) for lang in spoken), default=99), voice.id
+
+    matching = [
+        voice
+        for voice in voices
+        if any(primary(lang) == base for lang in voice.languages)
+    ]
+    return sorted(matching, key=closeness)
+
+
+def primary(tag: str) -> str:
+    """The language subtag of a tag ("pt-BR" -> "pt"; NSSS's "en_US" -> "en")."""
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def espeak_words(
