@@ -10,8 +10,11 @@ whose wording avoids where the two differ (the gerund "está ouvindo" against "e
 
 The host speaks to the listener as radio does in each language: "Sie" in German, "vous" in
 French; the page's one instruction uses the informal imperative that Spanish and Italian
-interfaces use ("Selecciona", "Seleziona"). A show's name is kept as given; Portuguese puts "o"
-before it, as before any programme's name ("Obrigado por ouvir o Café da Manhã").
+interfaces use ("Selecciona", "Seleziona"). A show's name and an author's are kept as given, so the
+texts avoid words that change with the name's first sound: French credits "un article signé
+Ana Lima" (not "de", which would have to become "d'Ana"), Italian says "State ascoltando Atlas"
+(not "Benvenuti a", which wants "ad" before a vowel). Portuguese puts "o" before the show's
+name, as before any programme's ("Obrigado por ouvir o Café da Manhã").
 """
 
 from __future__ import annotations
@@ -137,7 +140,7 @@ GERMAN = Framing(
 FRENCH = Framing(
     welcome="Vous écoutez {show}.",
     today="L'article du jour",
-    today_by="Aujourd'hui, un article de {author}",
+    today_by="Aujourd'hui, un article signé {author}",
     colon=" :",
     outro="Voilà pour cet article. Vous venez d'écouter {show}. Merci de votre écoute.",
     intro_chapter="Introduction",
@@ -222,7 +225,7 @@ PORTUGUESE = Framing(
 )
 
 ITALIAN = Framing(
-    welcome="Benvenuti a {show}.",
+    welcome="State ascoltando {show}.",
     today="L'articolo di oggi",
     today_by="Oggi leggiamo un articolo di {author}",
     colon=":",
