@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..scripting.framing import framing, primary
+from ..scripting.framing import framing, shared_language
 from .notes import clock
 
 GENERATOR = "article2podcast"
@@ -254,7 +254,7 @@ def index_page(
     episodes' language when they share one, else in English; an episode in another language
     than the page's says so (`lang`)."""
     languages = [page_language(manifest) for _, manifest in episodes]
-    language = _shared(languages)
+    language = shared_language(languages)
     items = "\n".join(
         _index_entry(name, m, (covers or {}).get(name), language, own)
         for (name, m), own in zip(episodes, languages, strict=True)
@@ -302,16 +302,6 @@ def page_language(manifest: Mapping[str, Any]) -> str:
     for language in (manifest.get("language"), isinstance(page, Mapping) and page.get("language")):
         if isinstance(language, str) and language.strip():
             return language.strip()
-    return "en"
-
-
-def _shared(languages: Sequence[str]) -> str:
-    """The index's language: the episodes' tag when they all have the same, their primary
-    subtag when they share that only ("pt-BR" and "pt-PT": "pt"), else English."""
-    if len({tag.lower() for tag in languages}) == 1:
-        return languages[0]
-    if len({primary(tag) for tag in languages}) == 1:
-        return primary(languages[0])
     return "en"
 
 

@@ -19,6 +19,7 @@ name, as before any programme's ("Obrigado por ouvir o Café da Manhã").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -272,3 +273,14 @@ def primary(language: str | None) -> str:
 def framing(language: str | None) -> Framing:
     """Our texts for an article in `language` (a BCP 47 tag): its own, else English."""
     return FRAMINGS.get(primary(language), ENGLISH)
+
+
+def shared_language(languages: Sequence[str]) -> str:
+    """The language of a page listing episodes in `languages`: their tag when they all have
+    the same, their primary subtag when they share only that ("pt-BR" and "pt-PT": "pt"),
+    else English."""
+    if len({tag.lower() for tag in languages}) == 1:
+        return languages[0]
+    if len({primary(tag) for tag in languages}) == 1:
+        return primary(languages[0])
+    return "en"
