@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Script, Timing
-
-INTRO_TITLE = "Intro"
-OUTRO_TITLE = "Outro"
+from ..scripting.framing import framing
 
 MAX_CHAPTERS = 255
 """The most chapters an episode has: ID3's table of contents (CTOC) counts its entries in one
@@ -47,27 +45,29 @@ def chapters_for(
     *,
     limit: int = MAX_CHAPTERS,
 ) -> list[Chapter]:
-    """The episode's chapters, from each segment's timing: titles cut to MAX_TITLE_BYTES, and
-    no more than `limit` of them (see `merged`)."""
+    """The episode's chapters, from each segment's timing (the intro and the outro named in
+    the script's language, see `framing`): titles cut to MAX_TITLE_BYTES, and no more than
+    `limit` of them (see `merged`)."""
+    words = framing(script.language)
     starts: list[tuple[int, str, bool]] = []  # (start, title, is the intro or the outro)
     opening_started = False
     for segment, timing in zip(script.segments, segment_timings, strict=True):
         if segment.kind == "intro":
-            starts.append((0, INTRO_TITLE, True))
+            starts.append((0, words.intro_chapter, True))
         elif segment.kind == "heading":
             starts.append((timing.start_ms, segment.text, False))
         elif segment.kind == "outro":
-            starts.append((timing.start_ms, OUTRO_TITLE, True))
+            starts.append((timing.start_ms, words.outro_chapter, True))
         elif not opening_started:
             starts.append((timing.start_ms, script.title, False))
         opening_started = opening_started or segment.kind not in ("intro", "outro")
     if starts and starts[0][0] != 0:
         starts[0] = (0, *starts[0][1:])
     chapters: list[tuple[Chapter, bool]] = []
-    for index, (start, title, framing) in enumerate(starts):
+    for index, (start, title, around) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else duration_ms
         if end > start:
-            chapters.append((Chapter(start, end, short_title(title)), framing))
+            chapters.append((Chapter(start, end, short_title(title)), around))
     return merged(chapters, limit)
 
 

@@ -1,4 +1,5 @@
-"""Show notes: `<stem>.md` with the headline, the chapters with their times, and the links.
+"""Show notes: `<stem>.md` with the headline, the chapters with their times, and the links
+(labelled in the article's language).
 
 Pure. The audio does not read URLs aloud; the notes keep them.
 
@@ -16,6 +17,7 @@ import urllib.parse
 from collections.abc import Sequence
 
 from ..model import Article
+from ..scripting.framing import framing
 from .chapters import Chapter
 
 _URL = re.compile(r"\bhttps?://[^\s<>\"“”')\]]+[^\s<>\"“”')\].,;:!?]")
@@ -51,25 +53,32 @@ def links_in(article: Article) -> list[str]:
 
 
 def render_notes(
-    article: Article, chapters: Sequence[Chapter], *, show: str, duration_ms: int
+    article: Article,
+    chapters: Sequence[Chapter],
+    *,
+    show: str,
+    duration_ms: int,
+    language: str = "en",
 ) -> str:
-    """The show notes in Markdown."""
+    """The show notes in Markdown, labelled in `language` (see `framing`)."""
+    words = framing(language)
     show_line = f"*{text(show)}* · " if show.strip() else ""
     lines = [f"# {text(article.title)}", "", f"{show_line}{clock(duration_ms)}", ""]
     page = article.page
     if page and (page.author or page.site or page.date):
         byline = ", ".join(text(part) for part in (page.author, page.site, page.date) if part)
-        lines += [f"By {byline}." if page.author else f"{_line_start(byline)}.", ""]
+        lines += [words.byline.format(byline=byline) if page.author else f"{_line_start(byline)}."]
+        lines += [""]
     source = autolink(page.url) if page and page.url else None
     if source:
-        lines += [f"Source: {source}", ""]
+        lines += [f"{words.source} {source}", ""]
     elif article.source and article.source != "-":
-        lines += [f"Read from {text(article.source.rsplit('/', 1)[-1])}.", ""]
-    lines += ["## Chapters", ""]
+        lines += [words.read_from_file.format(name=text(article.source.rsplit("/", 1)[-1])), ""]
+    lines += [f"## {words.chapters}", ""]
     lines += [f"- {clock(chapter.start_ms)} {text(chapter.title)}" for chapter in chapters]
     links = [link for link in map(autolink, links_in(article)) if link]
     if links:
-        lines += ["", "## Links", ""]
+        lines += ["", f"## {words.links}", ""]
         lines += [f"- {link}" for link in dict.fromkeys(links)]
     return "\n".join(lines) + "\n"
 

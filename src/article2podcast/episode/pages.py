@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..scripting.framing import framing, shared_language
 from .notes import clock
 
 GENERATOR = "article2podcast"
@@ -129,25 +130,25 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
     """The read-along page of an episode, from its manifest (its files are beside it)."""
     title = str(manifest["title"])
     page = manifest.get("page") or {}
+    language = page_language(manifest)
+    words = framing(language)
     given = str(manifest.get("source") or "")
-    local = "standard input" if given == "-" else Path(given).name
+    local = words.standard_input if given == "-" else Path(given).name
     source = page.get("url") or page.get("site") or local
     meta = [escape(str(manifest.get("show", "")))]
     if page.get("author"):
-        meta.append(f"by {escape(str(page['author']))}")
+        meta.append(escape(words.by.format(author=page["author"])))
     if _date(manifest):
         meta.append(f"<time>{escape(_date(manifest))}</time>")
     meta.append(f"<time>{clock(int(manifest['duration_ms']))}</time>")
+    read_from = escape(words.read_from)
     source_line = (
-        f'<p class="meta">Read from <a href="{escape(str(source))}">{escape(str(source))}</a></p>'
+        f'<p class="meta">{read_from} <a href="{escape(str(source))}">{escape(str(source))}</a></p>'
         if str(source).startswith(("http://", "https://"))
-        else (f'<p class="meta">Read from {escape(str(source))}</p>' if source else "")
+        else (f'<p class="meta">{read_from} {escape(str(source))}</p>' if source else "")
     )
-    image = (
-        f'<img src="{_link(cover)}" alt="Cover art: {escape(title)}" width="256" height="256">'
-        if cover
-        else ""
-    )
+    alt = escape(words.cover_art.format(title=title))
+    image = f'<img src="{_link(cover)}" alt="{alt}" width="256" height="256">' if cover else ""
     chapters = "".join(
         f'<li><button type="button" data-seek="{c["start_ms"] / 1000:.3f}">'
         f"<time>{clock(int(c['start_ms']))}</time><span>{escape(str(c['title']))}</span>"
@@ -155,11 +156,10 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
         for c in manifest.get("chapters", [])
     )
     transcript = "\n".join(_block(block) for block in _blocks(manifest["segments"]))
-    language = escape(str(page.get("language") or "en"))
     return _document(
         title,
-        language,
-        f"""<a class="skip" href="#transcript">Skip to the transcript</a>
+        escape(language),
+        f"""<a class="skip" href="#transcript">{escape(words.skip)}</a>
 <header>
 {image}
 <div>
@@ -170,16 +170,15 @@ def episode_page(manifest: Mapping[str, Any], *, cover: str | None) -> str:
 </header>
 <div class="player">
 <audio id="audio" controls preload="metadata" src="{_link(str(manifest["audio"]))}"
-  aria-label="Episode audio"></audio>
+  aria-label="{escape(words.episode_audio)}"></audio>
 </div>
 <nav class="chapters" aria-labelledby="chapters-heading">
-<h2 id="chapters-heading">Chapters</h2>
+<h2 id="chapters-heading">{escape(words.chapters)}</h2>
 <ol>{chapters}</ol>
 </nav>
 <main id="transcript" aria-labelledby="transcript-heading">
-<h2 id="transcript-heading">Transcript</h2>
-<p class="meta">Select a sentence or a word to play from there; the one being read is
-highlighted.</p>
+<h2 id="transcript-heading">{escape(words.transcript)}</h2>
+<p class="meta">{escape(words.how_to)}</p>
 {transcript}
 </main>
 <script>{_SCRIPT}</script>""",
@@ -251,14 +250,21 @@ def index_page(
     covers: Mapping[str, str] | None = None,
 ) -> str:
     """A folder's index: each episode (page file name, manifest), newest first, with its
-    cover (`covers`: the cover file by page name), date, length and a player."""
-    items = "\n".join(_index_entry(name, m, (covers or {}).get(name)) for name, m in episodes)
+    cover (`covers`: the cover file by page name), date, length and a player. It is in the
+    episodes' language when they share one, else in English; an episode in another language
+    than the page's says so (`lang`)."""
+    languages = [page_language(manifest) for _, manifest in episodes]
+    language = shared_language(languages)
+    items = "\n".join(
+        _index_entry(name, m, (covers or {}).get(name), language, own)
+        for (name, m), own in zip(episodes, languages, strict=True)
+    )
     return _document(
         title,
-        "en",
+        escape(language),
         f"""<main class="{_INDEX}">
 <h1>{escape(title)}</h1>
-<p class="meta"><a href="feed.xml">Podcast feed</a></p>
+<p class="meta"><a href="feed.xml">{escape(framing(language).podcast_feed)}</a></p>
 <ul class="episodes">
 {items}
 </ul>
@@ -266,22 +272,37 @@ def index_page(
     )
 
 
-def _index_entry(page: str, manifest: Mapping[str, Any], cover: str | None) -> str:
-    """One episode of the index: cover, title (its page's link), date and length, player."""
+def _index_entry(
+    page: str, manifest: Mapping[str, Any], cover: str | None, language: str, own: str
+) -> str:
+    """One episode of the index (a page in `language`; the episode is in `own`): cover, title
+    (its page's link), date and length, player."""
     title = escape(str(manifest["title"]))
+    play = escape(framing(language).play.format(title=manifest["title"]))
+    lang = f' lang="{escape(own)}"' if own.lower() != language.lower() else ""
     meta = [f"<time>{escape(_date(manifest))}</time>"] if _date(manifest) else []
     meta.append(f"<time>{clock(int(manifest['duration_ms']))}</time>")
     image = (
         f'<img src="{_link(cover)}" alt="" width="80" height="80" loading="lazy">' if cover else ""
     )
     return (
-        f"<li>{image}<div>"
+        f"<li{lang}>{image}<div>"
         f'<h2><a href="{_link(page)}">{title}</a></h2>'
         f'<p class="meta">{" · ".join(meta)}</p>'
         f'<audio controls preload="none" src="{_link(str(manifest["audio"]))}" '
-        f'aria-label="Play {title}"></audio>'
+        f'aria-label="{play}"></audio>'
         "</div></li>"
     )
+
+
+def page_language(manifest: Mapping[str, Any]) -> str:
+    """The language a page of the episode is in: the manifest's (the episode's), else the
+    language the article's page declared (a manifest from before issue 18), else English."""
+    page = manifest.get("page")
+    for language in (manifest.get("language"), isinstance(page, Mapping) and page.get("language")):
+        if isinstance(language, str) and language.strip():
+            return language.strip()
+    return "en"
 
 
 def _date(manifest: Mapping[str, Any]) -> str:

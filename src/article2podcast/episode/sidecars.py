@@ -70,7 +70,13 @@ def write_sidecars(staging: Staging, destination: Path, data: Sidecars) -> None:
     staging.write_json(sidecar(destination, ".chapters.json"), podcasting20(data.chapters))
     staging.write_text(
         sidecar(destination, ".md"),
-        render_notes(data.article, data.chapters, show=data.show, duration_ms=data.duration_ms),
+        render_notes(
+            data.article,
+            data.chapters,
+            show=data.show,
+            duration_ms=data.duration_ms,
+            language=data.script.language,
+        ),
     )
     cover = sidecar(destination, ".png")
     if data.cover is not None:

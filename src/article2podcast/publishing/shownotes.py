@@ -13,6 +13,8 @@ from html import escape
 from typing import Any
 
 from ..episode.notes import autolink, clock
+from ..episode.pages import page_language
+from ..scripting.framing import framing
 from ..scripting.sentences import split_sentences
 
 DESCRIPTION_CHARS = 700
@@ -43,14 +45,19 @@ def opening(manifest: Mapping[str, Any], limit: int = DESCRIPTION_CHARS) -> str:
 
 
 def description(manifest: Mapping[str, Any], limit: int = DESCRIPTION_CHARS) -> str:
-    """The episode's description: how it opens and where it is from."""
+    """The episode's description: how it opens and where it is from (in the episode's
+    language, see `framing`)."""
     lead = opening(manifest, limit)
     source = _source(manifest)
-    return " ".join(part for part in (lead, source and f"(Read aloud from {source}.)") if part)
+    read_aloud_from = framing(page_language(manifest)).read_aloud_from
+    return " ".join(part for part in (lead, source and f"({read_aloud_from} {source}.)") if part)
 
 
 def show_notes(manifest: Mapping[str, Any], limit: int = DESCRIPTION_CHARS) -> str:
-    """The episode's show notes in HTML: the opening, the source page, the chapters."""
+    """The episode's show notes in HTML: the opening, the source page, the chapters (labelled
+    in the episode's language, see `framing`)."""
+    words = framing(page_language(manifest))
+    read_aloud_from = escape(words.read_aloud_from)
     parts = []
     lead = opening(manifest, limit)
     if lead:
@@ -59,12 +66,12 @@ def show_notes(manifest: Mapping[str, Any], limit: int = DESCRIPTION_CHARS) -> s
     link = autolink(source) if source else None
     if link:
         href = escape(link[1:-1])  # the address, its unsafe characters encoded, without <>
-        parts.append(f'<p>Read aloud from <a href="{href}">{escape(source)}</a></p>')
+        parts.append(f'<p>{read_aloud_from} <a href="{href}">{escape(source)}</a></p>')
     elif source:
-        parts.append(f"<p>Read aloud from {escape(source)}</p>")
+        parts.append(f"<p>{read_aloud_from} {escape(source)}</p>")
     chapters = [f"<li>{clock(start)} {escape(title)}</li>" for start, title in _chapters(manifest)]
     if chapters:
-        parts.append("<p>Chapters</p>")
+        parts.append(f"<p>{escape(words.chapters)}</p>")
         parts.append("<ul>" + "".join(chapters) + "</ul>")
     return "\n".join(parts)
 

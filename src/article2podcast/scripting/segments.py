@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 
 from ..model import Article, Block, Role, Script, Segment, SegmentKind, Sentence
+from .framing import framing
 from .quoting import split_quotes
 from .sentences import split_long, split_sentences
 from .speakable import BUILTIN_LEXICON, has_words, speakable
@@ -20,15 +21,17 @@ MAX_UTTERANCE_CHARS = 300
 DEFAULT_SHOW = "article2podcast"
 
 
-def intro_text(show: str, title_in_text: bool, author: str | None = None) -> str:
-    """What the host says before the headline (crediting the author when the page names one)."""
-    article = f"Today's article, by {author}" if author else "Today's article"
-    return f"This is {show}. {article}{':' if title_in_text else '.'}"
+def intro_text(
+    show: str, title_in_text: bool, author: str | None = None, language: str = "en"
+) -> str:
+    """What the host says before the headline (crediting the author when the page names one),
+    in `language` (English for a language we have no framing for: see `framing`)."""
+    return framing(language).intro(show, title_in_text, author)
 
 
-def outro_text(show: str) -> str:
-    """What the host says after the last paragraph."""
-    return f"That's the end of the article. You've been listening to {show}. Thanks for listening."
+def outro_text(show: str, language: str = "en") -> str:
+    """What the host says after the last paragraph, in `language`."""
+    return framing(language).outro.format(show=show)
 
 
 def script_article(
@@ -43,14 +46,15 @@ def script_article(
     block, outro."""
     say = functools.partial(speakable, lexicon=lexicon, language=language)
     author = article.page.author if article.page else None
-    intro = intro_text(show, article.title_in_text, author)
+    intro = intro_text(show, article.title_in_text, author, language)
     split = functools.partial(split_sentences, language=language)
     segments = [_segment("intro", intro, max_chars, say, "host", split=split)]
     if article.title_in_text:
         segments.append(_segment("title", article.title, max_chars, say, split=split))
     for block in article.blocks:
         segments.extend(_block_segments(block, max_chars, say, split))
-    segments.append(_segment("outro", outro_text(show), max_chars, say, "host", split=split))
+    outro = outro_text(show, language)
+    segments.append(_segment("outro", outro, max_chars, say, "host", split=split))
     return Script(
         title=article.title,
         segments=tuple(s for s in segments if s.sentences),
