@@ -38,3 +38,11 @@ def test_single_letters_apart_are_not_joined(text: str, words: list[str]) -> Non
 
 def test_a_wrong_word_still_costs_its_share() -> None:
     assert score("T M Z has learned it", "TMZ has burned it") == pytest.approx(0.75)
+
+
+def test_words_the_rules_write_in_capitals_are_kept() -> None:
+    """The German rules say "08.04.2015 12:46" as "achte April ... zwölf Uhr ...": a capital
+    the rules put back must not cost the word its first letter ("pril", "hr")."""
+    words = normalise("08.04.2015 12:46", "de")
+    assert "april" in words and "uhr" in words
+    assert score("Am 08.04.2015", "am achten April zweitausendfünfzehn", "de") >= 0.75

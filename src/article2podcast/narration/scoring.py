@@ -30,7 +30,7 @@ def normalise(text: str, language: str = "en") -> list[str]:
     # Lower case first: the rules would spell out a word in capitals as an acronym.
     text = _GLUED_UNIT.sub(r"\1 ", _SPACED_THOUSANDS.sub(r"\1,", text.lower()))
     said = speakable(text, language=language)
-    plain = unicodedata.normalize("NFKD", said).replace("'", "").replace("’", "")
+    plain = unicodedata.normalize("NFKD", said.lower()).replace("'", "").replace("’", "")
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return _WORD.findall(_letters_joined(plain))
 
