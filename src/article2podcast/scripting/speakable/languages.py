@@ -126,6 +126,16 @@ def _rules(language: Language) -> tuple[Rule, ...]:
             _regnal(language),
         ),
         Rule(
+            # "OS X 10.10", "Version 5.3": dotted digits that are no thousands grouping are
+            # a version, read part by part with the language's word for the dot (before, the
+            # parts were read and the dot left: "zehn.zehn").
+            "version",
+            re.compile(r"(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?!\.?\d))\d+(?:\.\d+)+(?!\.?\d)"),
+            lambda m: f" {language.dot} ".join(
+                _said(language, part) for part in m.group().split(".")
+            ),
+        ),
+        Rule(
             "range",
             re.compile(rf"(?<![\w.,])(?P<a>{number})\s?[-–]\s?(?P<b>{number})(?!\w)"),
             lambda m: (
