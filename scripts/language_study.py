@@ -9,12 +9,16 @@ For each saved page (tests/data: heise (de), lemonde-1 (fr), la-nacion (es), fol
 2. **raw**: the same article text (the manifest's title, headings, paragraphs and quotations,
    as written, one per line) through `espeak-ng -v LANG -w raw.wav -f text.txt`, with its
    defaults (175 words per minute);
-3. both are transcribed whole by Whisper base (the `[verify]` model, faster-whisper, CPU int8,
-   beam 1, temperature 0, no previous-text conditioning, told the language); ours is cut to
-   the article first (from the title's start to the last article sentence's end: the intro and
-   outro are our framing, which raw has none of);
-4. the word error rate of each against the written text, both normalised as `--verify`
-   normalises them in that language (numbers said by that language's rules).
+3. paragraph by paragraph (each of the manifest's article segments: the intro and outro are our
+   framing, which raw has none of): ours is cut from the episode at the segment's times (150 ms
+   of margin, never past the middle of the pause to a neighbour), raw is `espeak-ng -v LANG`
+   reading that paragraph alone; each is transcribed by Whisper base (the `[verify]` model,
+   faster-whisper, CPU int8, beam 1, no previous-text conditioning, told the language, with
+   faster-whisper's temperature fallback: at temperature 0 alone, whole articles fell into
+   repetition loops, "und die und die ...");
+4. the word error rate of each against the written text, pooled over the paragraphs (all
+   errors over all words), both normalised as `--verify` normalises them in that language
+   (numbers said by that language's rules).
 
 Printed: a table of the two WERs per page (target: ours at most raw's), with the language and
 the voices used.
@@ -52,17 +56,24 @@ def ours(page: Path, work: Path) -> dict[str, Any]:
     return manifest
 
 
-def article_text(manifest: dict[str, Any]) -> str:
-    return "\n".join(s["text"] for s in manifest["segments"] if s["kind"] not in FRAMING)
+def paragraphs(manifest: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """Each article segment's written text and its stretch of the episode (ms), widened by
+    150 ms but never past the middle of the pause to its neighbours."""
+    segments = manifest["segments"]
+    found = []
+    for i, segment in enumerate(segments):
+        if segment["kind"] in FRAMING:
+            continue
+        before = segments[i - 1]["end_ms"] if i else 0
+        after = segments[i + 1]["start_ms"] if i + 1 < len(segments) else manifest["duration_ms"]
+        start = max(segment["start_ms"] - 150, (before + segment["start_ms"]) // 2)
+        end = min(segment["end_ms"] + 150, (segment["end_ms"] + after) // 2)
+        found.append((segment["text"], start, end))
+    return found
 
 
-def article_span(manifest: dict[str, Any]) -> tuple[int, int]:
-    body = [s for s in manifest["segments"] if s["kind"] not in FRAMING]
-    return body[0]["start_ms"], body[-1]["end_ms"]
-
-
-def raw(text: str, language: str, work: Path) -> Path:
-    source, out = work / "text.txt", work / "raw.wav"
+def raw(text: str, language: str, out: Path) -> Path:
+    source = out.with_suffix(".txt")
     source.write_text(text, encoding="utf-8")
     voice = ESPEAK_VOICES.get(language, language)
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(out), "-f", str(source)], check=True)
@@ -80,21 +91,17 @@ def samples(path: Path, span: tuple[int, int] | None = None) -> Any:
 
 def transcribe(model: Any, audio: Any, language: str) -> str:
     segments, _ = model.transcribe(
-        audio,
-        language=language,
-        beam_size=1,
-        temperature=0.0,
-        condition_on_previous_text=False,
-        vad_filter=False,
+        audio, language=language, beam_size=1, condition_on_previous_text=False
     )
     return " ".join(segment.text.strip() for segment in segments)
 
 
-def wer(meant: str, heard: str, language: str) -> float:
+def errors(meant: str, heard: str, language: str) -> tuple[int, int]:
+    """Word errors of `heard` against `meant`, and the words meant."""
     from article2podcast.narration.scoring import normalise, word_errors
 
     reference = normalise(meant, language)
-    return word_errors(reference, normalise(heard, language)) / max(1, len(reference))
+    return word_errors(reference, normalise(heard, language)), len(reference)
 
 
 def seconds(path: Path) -> float:
@@ -125,20 +132,25 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir()
             manifest = ours(ROOT / "tests" / "data" / f"{name}.html", work)
             language = str(manifest.get("language", PAGES[name])).split("-")[0].lower()
-            text = article_text(manifest)
-            heard_ours = transcribe(model, samples(work / "ours.wav", article_span(manifest)),
-                                    language)  # fmt: skip
-            raw_file = raw(text, language, work)
-            heard_raw = transcribe(model, samples(raw_file), language)
+            episode = samples(work / "ours.wav")
+            totals = {"ours": [0, 0], "raw": [0, 0]}
+            seconds_raw = 0.0
+            for k, (text, start, end) in enumerate(paragraphs(manifest)):
+                heard = transcribe(model, episode[start * 16 : end * 16], language)
+                made = errors(text, heard, language)
+                totals["ours"] = [totals["ours"][0] + made[0], totals["ours"][1] + made[1]]
+                spoken = raw(text, language, work / f"raw-{k}.wav")
+                seconds_raw += seconds(spoken)
+                made = errors(text, transcribe(model, samples(spoken), language), language)
+                totals["raw"] = [totals["raw"][0] + made[0], totals["raw"][1] + made[1]]
             row = {
                 "page": name,
                 "language": manifest.get("language"),
                 "voices": manifest.get("voices"),
-                "words": len(text.split()),
-                "wer_ours": wer(text, heard_ours, language),
-                "wer_raw": wer(text, heard_raw, language),
-                "seconds_ours": article_span(manifest)[1] / 1000 - article_span(manifest)[0] / 1000,
-                "seconds_raw": seconds(raw_file),
+                "words": totals["ours"][1],
+                "wer_ours": totals["ours"][0] / max(1, totals["ours"][1]),
+                "wer_raw": totals["raw"][0] / max(1, totals["raw"][1]),
+                "seconds_raw": seconds_raw,
             }
             rows.append(row)
             voices = row["voices"] or {}

@@ -12,7 +12,7 @@ from article2podcast.scripting.speakable import speakable
     ("language", "written", "said"),
     [
         ("de", "für OS X 10.10 verfügbar", "für OS X zehn Punkt zehn verfügbar"),
-        ("de", "iOS 8.2 und 1.234 Nutzer", "iOS acht Punkt zwei und eintausendzweihundertvierunddreißig Nutzer"),
+        ("de", "iOS 8.2 und 1.234", "iOS acht Punkt zwei und eintausendzweihundertvierunddreißig"),
         ("fr", "la version 5.3 de", "la version cinq point trois de"),
         ("es", "la versión 5.3", "la versión cinco punto tres"),
         ("pt", "versão 2.0.1", "versão dois ponto zero ponto um"),
