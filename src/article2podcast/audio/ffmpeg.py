@@ -252,6 +252,8 @@ def encode(
             meta.write_text(ffmetadata(metadata, chapters), encoding="utf-8")
             command += ["-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
         command += ["-map", "0:a"]
+        if metadata.get("language"):  # the track's own language too (MP4 keeps only that)
+            command += ["-metadata:s:a:0", f"language={metadata['language']}"]
         if copy:
             command += ["-c:a", "copy", *muxing]
         else:
