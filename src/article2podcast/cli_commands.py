@@ -87,6 +87,9 @@ def build_check_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep citation marks, edit links and reference sections (they are skipped)",
     )
+    parser.add_argument(
+        "--language", metavar="CODE", help="the article's language, as for the episode"
+    )
     return parser
 
 
@@ -207,6 +210,7 @@ def _run_check(args: argparse.Namespace) -> int:
         voice=args.voice,
         lexicon=Path(args.lexicon) if args.lexicon else None,
         keep_references=args.keep_references,
+        language=args.language,
     )
     if args.verify:
         from .hearing import worst_heard
