@@ -36,6 +36,7 @@ def test_the_tags_under_ffmpegs_metadata_keys() -> None:
         "date": "2024-05-06",
         "genre": "Podcast",
         "comment": "Read aloud from https://example.org/a by article2podcast",
+        "language": "eng",  # ISO 639-2, from the article's BCP 47 "en"
     }
 
 

@@ -15,11 +15,15 @@ what tells a text too short or too mixed to judge.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..errors import ExportError
 from ..model import Article
+from ..scratch import full_message, is_full
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -109,4 +113,12 @@ def language_name(tag: str) -> str:
 def _identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    except OSError as exc:
+        # py3langid unpacks its model through a temporary file: a full temporary folder is
+        # the user's to fix, and said as it is everywhere else.
+        temporary = Path(tempfile.gettempdir())
+        if is_full(temporary):
+            raise ExportError(full_message(temporary / "language-model")) from exc
+        raise

@@ -117,6 +117,17 @@ def _rules(language: Language) -> tuple[Rule, ...]:
         *_times(language),
         *_dates(language),
         *_ordinals(language),
+        *_number_rules(language, number),
+        *_abbreviations(language),
+        Rule("symbol", re.compile(r"\s?&\s?"), lambda m: f" {language.and_word} "),
+        PAUSE,
+    )
+
+
+def _number_rules(language: Language, number: str) -> tuple[Rule, ...]:
+    """Regnal numerals, versions, ranges and numbers (after money, dates and times, which
+    take their numbers first)."""
+    return (
         Rule(
             "Roman numeral",
             re.compile(
@@ -150,9 +161,6 @@ def _rules(language: Language) -> tuple[Rule, ...]:
                 + _said(language, m.group("value"))
             ),
         ),
-        *_abbreviations(language),
-        Rule("symbol", re.compile(r"\s?&\s?"), lambda m: f" {language.and_word} "),
-        PAUSE,
     )
 
 
