@@ -26,11 +26,11 @@ from .audio.ffmpeg import (
 from .audio.formats import format_for
 from .audio.loudness import Loudness
 from .audio.mastering import ceiling_for, master, on_target, predicted_gain
+from .audio.parts import lay_out, split_parts
 from .audio.mixing import (
     Mixdown,
     Mixer,
     PcmFormat,
-    mix,
     segment_timings,
     sentence_timings,
     sentence_words,
@@ -56,6 +56,7 @@ from .planning import make_plan as make_plan  # where the plan was first made
 from .programs import require
 from .progress import OnProgress, Progress, ignore
 from .publishing.library import write_index
+from .rendering import Rendering
 from .reading import STDIN
 from .scratch import scratch_folder
 from .scripting.speakable import has_words
@@ -248,7 +249,11 @@ def _narrate(
             pcm, pcm_format, run.encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
         )
 
-    mixdown, delivered = _render(plan, settings, run, encode_stream_, on_segment)
+    rendered = None
+    if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
+        rendering = Rendering(plan, settings, run.narrator, run.voices, fmt)
+        rendered = rendering.render(run.encoded, run.scratch, on_segment)
+    mixdown, delivered = rendered or _render(plan, settings, run, encode_stream_, on_segment)
     on_progress(Progress("mastering", 0, 1))
     loudness, silences = delivered.loudness, delivered.silences
     if not on_target(loudness, settings.loudness):
@@ -353,9 +358,16 @@ def _render(
             raise NarrationError("the article has nothing to say aloud")
         mixer = Mixer(PcmFormat(sample_rate=first.sample_rate, channels=first.channels))
         music = show_music.show_music(first.sample_rate) if settings.music else None
-        pcm = mix(
-            itertools.chain(held, clips), plan.utterances, mixer, settings.pauses.tail, music=music
+        laid = lay_out(
+            itertools.chain(held, clips),
+            plan.utterances,
+            split_parts(plan.utterances, settings.pauses.tail),
+            mixer,
+            music=music,
+            delivered_rate=format_for(run.destination).sample_rate,
+            made={},
         )
+        pcm = (chunk for _, chunk in laid)
         loudness = sink(pcm, mixer.format)
     finally:
         clips.close()

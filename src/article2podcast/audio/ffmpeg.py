@@ -52,7 +52,7 @@ def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) ->
         assert process.stdin is not None
         feeder = None
         try:
-            feeder = _Feeder(process.stdin)
+            feeder = Feeder(process.stdin)
             feeder.feed(chunks)
         except BaseException:
             process.kill()
@@ -75,7 +75,7 @@ def limit(
     """Apply `gain_db` and a true-peak limiter at `ceiling_dbtp` to the master, resampled to
     `sample_rate`, into a WAV file at `destination`; returns its loudness, measured on the way."""
     ffmpeg = require("ffmpeg")
-    chain = f"{_levelling(gain_db, ceiling_dbtp, sample_rate)},{MEASURE_FILTER}"
+    chain = f"{levelling(gain_db, ceiling_dbtp, sample_rate)},{MEASURE_FILTER}"
     report = run(
         [ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-y",
          "-i", str(master), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav",
@@ -86,7 +86,7 @@ def limit(
     return parse_ebur128_summary(report)
 
 
-def _levelling(gain_db: float, ceiling_dbtp: float, sample_rate: int) -> str:
+def levelling(gain_db: float, ceiling_dbtp: float, sample_rate: int) -> str:
     """ffmpeg's filters for a gain and a true-peak limiter, ending at `sample_rate`."""
     oversampled = sample_rate * _OVERSAMPLING
     return (
@@ -114,7 +114,7 @@ def encode_stream(
     ffmpeg = require("ffmpeg")
     fmt = format_for(destination)
     encoder_command = _stream_encoder_command(
-        ffmpeg, pcm, destination, fmt, _levelling(gain_db, ceiling_dbtp, fmt.sample_rate),
+        ffmpeg, pcm, destination, fmt, levelling(gain_db, ceiling_dbtp, fmt.sample_rate),
         bitrate or fmt.bitrate,
     )  # fmt: skip
     meter_command = [
@@ -135,7 +135,7 @@ def encode_stream(
             )
             processes.append(meter)
             encoder.stdout.close()  # the meter alone reads it now: it sees the stream's end
-            feeder = _Feeder(encoder.stdin)
+            feeder = Feeder(encoder.stdin)
             feeder.feed(chunks)
         except BaseException:
             for process in processes:
@@ -283,7 +283,7 @@ def _escape(value: str) -> str:
     return value
 
 
-class _Feeder:
+class Feeder:
     """Writes chunks to the encoder from a thread of its own, so that narrating the next clip
     overlaps with encoding the last; the queue bounds what waits in memory."""
 
@@ -305,6 +305,11 @@ class _Feeder:
                 break
             self._queue.put(chunk)
         self.close()
+
+    def put(self, chunk: bytes) -> None:
+        """Queue one chunk (dropped once the encoder has stopped: `broken` says so)."""
+        if not self.broken:
+            self._queue.put(chunk)
 
     def close(self) -> None:
         """Wait for everything queued to reach the encoder, then close its input."""

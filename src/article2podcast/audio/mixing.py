@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
 from ..model import Clip, Script, Timing, Utterance, WordTime
+
+if TYPE_CHECKING:
+    from .parts import Record
 
 SAMPLE_WIDTH = 2  # 16-bit PCM throughout
 CHANNELS = 1
@@ -106,6 +110,8 @@ class Mixer:
         self._level = level
         self._frames = 0
         self._timings: list[Timing] = []
+        self.spans: list[tuple[int, int]] = []
+        """Each utterance's start and end frame, as laid down."""
         self._words: list[tuple[WordTime, ...]] = []
         self._words_from: list[str] = []
         self._last_gain: dict[str, float] = {}
@@ -116,8 +122,7 @@ class Mixer:
         data = self._prepare(clip, voice)
         start = self._frames + len(gap) // self.format.frame_bytes
         self._frames = start + len(data) // self.format.frame_bytes
-        self._timings.append(Timing(self.format.ms(start), self.format.ms(self._frames)))
-        self._place_words(clip, self._timings[-1])
+        self._lay(start, self._frames, clip)
         yield gap
         yield data
 
@@ -134,10 +139,7 @@ class Mixer:
             data = self._prepare(clip, utterance.role)
             start = offset + len(gap) // self.format.frame_bytes
             offset = start + len(data) // self.format.frame_bytes
-            self._timings.append(
-                Timing(self.format.ms(self._frames + start), self.format.ms(self._frames + offset))
-            )
-            self._place_words(clip, self._timings[-1])
+            self._lay(self._frames + start, self._frames + offset, clip)
             spans.append((self.format.ms(start), self.format.ms(offset)))
             parts += [gap, data]
         parts.append(silence(self.format, music.bed_tail_ms))
@@ -166,6 +168,38 @@ class Mixer:
         self._frames += len(gap) // self.format.frame_bytes
         yield gap
 
+    @property
+    def frames(self) -> int:
+        """How many frames have been laid down."""
+        return self._frames
+
+    def pad_to(self, frames: int) -> Iterator[bytes]:
+        """Silence up to `frames` from the start (nothing if it is there already)."""
+        missing = max(0, frames - self._frames)
+        self._frames += missing
+        yield b"\x00" * (missing * self.format.frame_bytes)
+
+    def new_part(self) -> None:
+        """A part starts: its short clips take no gain from the clips of another part (each
+        part is made alone, from its own clips)."""
+        self._last_gain.clear()
+
+    def place(self, record: Record) -> None:
+        """Lay down a part made before (kept encoded) without its audio: its utterances'
+        timings and words, where it lands."""
+        start = self._frames
+        start_ms = self.format.ms(start)
+        for (first, last), words, source in zip(
+            record.utterances, record.words, record.words_from, strict=True
+        ):
+            self.spans.append((start + first, start + last))
+            self._timings.append(Timing(self.format.ms(start + first), self.format.ms(start + last)))
+            self._words.append(
+                tuple(WordTime(w.text, w.start_ms + start_ms, w.end_ms + start_ms) for w in words)
+            )
+            self._words_from.append(source)
+        self._frames += record.frames
+
     def mixdown(self) -> Mixdown:
         return Mixdown(
             self.format,
@@ -174,6 +208,12 @@ class Mixer:
             tuple(self._words),
             tuple(self._words_from),
         )
+
+    def _lay(self, start: int, end: int, clip: Clip | None) -> None:
+        """Note an utterance laid down from frame `start` to `end`."""
+        self.spans.append((start, end))
+        self._timings.append(Timing(self.format.ms(start), self.format.ms(end)))
+        self._place_words(clip, self._timings[-1])
 
     def _place_words(self, clip: Clip | None, timing: Timing) -> None:
         """Note the clip's words where it landed, kept within its timing."""

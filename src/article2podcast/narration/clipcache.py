@@ -47,7 +47,9 @@ from .clipfiles import (
     TAG_NAME,
     TEMPORARY_NAME,
     decode,
+    decode_part,
     encode,
+    encode_part,
     is_ours,
     read_regular,
     shown,
@@ -146,6 +148,25 @@ class ClipCache:
             os.utime(self._path(key))  # used: kept longest when the cache is pruned
         return decoded[0]
 
+    def get_part(self, key: str) -> tuple[dict[str, object], bytes] | None:
+        """The record and frames of the encoded part under `key`, or None (a damaged entry is
+        removed)."""
+        try:
+            data = read_regular(self._path(key), MAX_ENTRY_BYTES * 4 + 1)
+        except FileNotFoundError:
+            return None
+        decoded = None if data is None else decode_part(data)
+        if decoded is None:
+            self.discard(key)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self._path(key))
+        return decoded
+
+    def put_part(self, key: str, record: dict[str, object], frames: bytes, text: str) -> None:
+        """Store an encoded part under `key`, as `put` stores a clip."""
+        self._write(key, encode_part(record, frames, text))
+
     def discard(self, key: str) -> None:
         """Remove the entry under `key` (one that is damaged or unusable), so that it is made
         again; only from our own folder."""
@@ -157,6 +178,9 @@ class ClipCache:
         """Store `clip` under `key`, atomically; a full disk leaves no trace and is not fatal
         to the episode (the clip is simply not cached). A folder that is not ours is refused
         (InputError): see `prepare`."""
+        self._write(key, encode(clip, text))
+
+    def _write(self, key: str, data: bytes) -> None:
         path = self._path(key)
         try:
             self._claim()
@@ -165,7 +189,7 @@ class ClipCache:
             return  # the folder has gone, or the disk is full
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(encode(clip, text))
+                out.write(data)
             os.replace(temporary, path)
         except OSError:
             with contextlib.suppress(FileNotFoundError):

@@ -21,6 +21,8 @@ from ..audio.loudness import MAX_CLIP_GAIN_DB
 from ..model import Clip, Heard, WordTime
 
 MAGIC = b"A2PCLIP1"
+PART_MAGIC = b"A2PPART1"
+"""An encoded part of an episode (`audio.parts`): its record as the header, its frames after."""
 HEADER_LENGTH_BYTES = 4
 SUFFIX = ".clip"
 # Far beyond a sentence's clip (about 40 minutes of 22 kHz speech): a bigger file under a key
@@ -64,6 +66,38 @@ def encode(clip: Clip, text: str) -> bytes:
         }
     ).encode()
     return MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big") + header + clip.pcm
+
+
+def encode_part(record: dict[str, object], frames: bytes, text: str) -> bytes:
+    """An entry holding a part's `record` (JSON-able) and its MP3 `frames`."""
+    header = json.dumps(
+        {
+            "record": record,
+            "bytes": len(frames),
+            "blake2b": hashlib.blake2b(frames, digest_size=16).hexdigest(),
+            "text": text[:200],
+        }
+    ).encode()
+    return PART_MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big") + header + frames
+
+
+def decode_part(data: bytes) -> tuple[dict[str, object], bytes] | None:
+    """The record and frames in a part's entry, or None if they are not whole and intact."""
+    if not data.startswith(PART_MAGIC):
+        return None
+    start = len(PART_MAGIC) + HEADER_LENGTH_BYTES
+    length = int.from_bytes(data[len(PART_MAGIC) : start], "big")
+    try:
+        header = json.loads(data[start : start + length])
+        frames = data[start + length :]
+        if len(frames) != header["bytes"]:
+            return None
+        if hashlib.blake2b(frames, digest_size=16).hexdigest() != header["blake2b"]:
+            return None
+        record = header["record"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return (record, frames) if isinstance(record, dict) else None
 
 
 def decode(data: bytes) -> tuple[Clip, str] | None:
@@ -131,7 +165,7 @@ def text_of(path: Path) -> str | None:
         head = read_regular(path, len(MAGIC) + HEADER_LENGTH_BYTES + MAX_HEADER_BYTES)
     except FileNotFoundError:
         return None
-    if head is None or not head.startswith(MAGIC):
+    if head is None or not head.startswith((MAGIC, PART_MAGIC)):
         return None
     start = len(MAGIC) + HEADER_LENGTH_BYTES
     length = int.from_bytes(head[len(MAGIC) : start], "big")
@@ -162,9 +196,11 @@ def is_ours(path: Path) -> bool:
         return head.startswith(header) and TAG_OWNER in head
     if not head:
         return not ENTRY_NAME.fullmatch(name)
+    headers = (header, PART_MAGIC) if header == MAGIC else (header,)
     if temporary and len(head) < len(header):
-        return header.startswith(head)  # being written by another run at this moment
-    return head.startswith(header)
+        # being written by another run at this moment
+        return any(known.startswith(head) for known in headers)
+    return head.startswith(headers)
 
 
 def read_regular(path: Path, limit: int) -> bytes | None:

@@ -128,14 +128,16 @@ class Narrator:
         voices: Voices,
         rate: int | None,
         on_segment: Callable[[], None] = lambda: None,
+        *,
+        needed: Sequence[bool] | None = None,
     ) -> Generator[Clip | None, None, None]:
-        """One clip per utterance, in order (None where there is no word to say), each
-        listened to first with --verify.
+        """One clip per utterance, in order (None where there is no word to say, or where
+        `needed` says the clip is not needed), each listened to first with --verify.
 
         At most a few clips per worker wait in memory, whatever the length of the script.
         """
         rate = rate or self.default_rate
-        made = self._clips(script, utterances, voices, rate, on_segment)
+        made = self._clips(script, utterances, voices, rate, on_segment, needed)
         if self.listener is None:
             return made
         return self.listener.listen(made, Takes(self, script, utterances, voices, rate))
@@ -147,10 +149,13 @@ class Narrator:
         voices: Voices,
         rate: int,
         on_segment: Callable[[], None],
+        needed: Sequence[bool] | None = None,
     ) -> Generator[Clip | None, None, None]:
         keys = [
-            self.clip_key(u.text, voices[u.role], rate) if has_words(u.text) else None
-            for u in utterances
+            self.clip_key(u.text, voices[u.role], rate)
+            if has_words(u.text) and (needed is None or needed[i])
+            else None
+            for i, u in enumerate(utterances)
         ]
         missing = sum(1 for key in keys if key is not None and not self.cache.has(key))
         if missing:

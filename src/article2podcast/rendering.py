@@ -1,0 +1,305 @@
+"""Rendering an MP3 episode from parts: each part encoded once and kept, so that a run after an
+edit narrates and encodes only the parts that changed and joins the rest as they are.
+
+The episode is laid out in parts (`audio.parts`: runs of segments cut in long pauses). A part's
+key hashes everything that changes its sound: its clips' keys, its pauses, the music it
+carries, the gain and limiter, the encoder. A part found in the cache is placed by its record
+(timings, words, what was heard, what the meter found) and its clips are never read; the
+others are narrated, mixed and streamed through one or two encoders (`audio.partstream`),
+then kept. The file is the Info frame and every part's frames in order (`audio.mp3frames`),
+and its loudness is composed from the parts' measures (`audio.parts.compose`).
+
+Used for MP3 only, when the engine's rate is a whole number of samples per MP3 frame (22.05 or
+44.1 kHz: espeak-ng, Piper); other formats and rates are encoded in one pass, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .audio.ffmpeg import Delivered, levelling
+from .audio.formats import Format
+from .audio.mastering import ceiling_for, predicted_gain
+from .audio.mixing import Mixdown, Mixer, PcmFormat
+from .audio.mp3frames import FRAME_SAMPLES, Stream, info_frame, split, whole_frames
+from .audio.music import show_music
+from .audio.parts import Measured, Part, Record, compose, gridable, lay_out, split_parts
+from .audio.partstream import PartStream, copy_range
+from .errors import ExportError, NarrationError
+from .model import Clip, Heard, WordTime
+from .narration.clipcache import ClipCache
+from .narration.narrator import Narrator, Voices
+from .planning import Plan
+from .programs import require
+from .scripting.speakable import has_words
+from .settings import Settings
+
+PARTS_VERSION = 1
+"""How parts are laid out, encoded and recorded: part of every part's key."""
+
+
+class Rendering:
+    """One episode's parts: which are kept, and the rendering of the rest."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        settings: Settings,
+        narrator: Narrator,
+        voices: Voices,
+        fmt: Format,
+    ) -> None:
+        self.plan, self.settings, self.narrator, self.voices, self.fmt = (
+            plan, settings, narrator, voices, fmt,
+        )  # fmt: skip
+        self.cache: ClipCache = narrator.cache
+        self.parts = split_parts(plan.utterances, settings.pauses.tail)
+        rate = settings.rate or narrator.default_rate
+        self.clip_keys = [
+            narrator.clip_key(u.text, voices[u.role], rate) if has_words(u.text) else None
+            for u in plan.utterances
+        ]
+        self.keys = [self._key(number, part) for number, part in enumerate(self.parts)]
+        self.made: dict[int, Record] = {}
+        for number, key in enumerate(self.keys):
+            found = self.cache.get_part(key)
+            record = None if found is None else _record(found[0])
+            if record is not None and self._usable(record, self.parts[number]):
+                self.made[number] = record
+
+    def render(
+        self, destination: Path, scratch: Path, on_segment: Callable[[], None]
+    ) -> tuple[Mixdown, Delivered] | None:
+        """Write the episode to `destination`; None when its engine's rate cannot be cut in
+        frames (then nothing was written: encode it whole)."""
+        utterances = self.plan.utterances
+        needed = [False] * len(utterances)
+        for number, part in enumerate(self.parts):
+            if number not in self.made:
+                needed[part.first : part.end] = [True] * (part.end - part.first)
+        clips = self.narrator.clips(
+            self.plan.script, utterances, self.voices, self.settings.rate, on_segment,
+            needed=needed,
+        )  # fmt: skip
+        try:
+            held, pcm = self._format(clips)
+            if pcm is None:
+                return None
+            return self._render(itertools.chain(held, clips), pcm, destination, scratch)
+        finally:
+            clips.close()
+
+    def _format(self, clips: Iterator[Clip | None]) -> tuple[list[Clip | None], PcmFormat | None]:
+        """The mix's format: a kept part's, else the first clip's (None: not in frames)."""
+        held: list[Clip | None] = []
+        if self.made:
+            record = next(iter(self.made.values()))
+            return held, PcmFormat(sample_rate=record.sample_rate)
+        for clip in clips:
+            held.append(clip)
+            if clip is not None:
+                if not gridable(clip.sample_rate, self.fmt.sample_rate):
+                    return held, None
+                return held, PcmFormat(sample_rate=clip.sample_rate, channels=clip.channels)
+        raise NarrationError("the article has nothing to say aloud")
+
+    def _render(
+        self, clips: Iterator[Clip | None], pcm: PcmFormat, destination: Path, scratch: Path
+    ) -> tuple[Mixdown, Delivered]:
+        mixer = Mixer(pcm)
+        new = [number for number in range(len(self.parts)) if number not in self.made]
+        count = min(len(new), 2 if (os.cpu_count() or 1) > 1 else 1)
+        gain, ceiling = predicted_gain(self.settings.loudness, self.fmt), ceiling_for(self.fmt)
+        streams = [
+            PartStream(pcm, self.fmt, scratch, gain_db=gain, ceiling_dbtp=ceiling)
+            for _ in range(count)
+        ]
+        edges: dict[int, tuple[int, int]] = {}
+        try:
+            music = show_music(pcm.sample_rate) if self.settings.music else None
+            laid = lay_out(
+                clips, self.plan.utterances, self.parts, mixer, music=music,
+                delivered_rate=self.fmt.sample_rate, made=self.made, edges=edges,
+            )  # fmt: skip
+            for turn, (number, chunks) in enumerate(itertools.groupby(laid, lambda x: x[0])):
+                streams[turn % count].add(number, (chunk for _, chunk in chunks))
+            finished = [stream.finish() for stream in streams]
+        except BaseException:
+            for stream in streams:
+                stream.abort()
+                stream.close()
+            raise
+        try:
+            records = self._keep(mixer, edges, finished)
+            self._join(destination, records, finished)
+        finally:
+            for stream in streams:
+                stream.close()
+        loudness, silences = compose(
+            [records[number] for number in range(len(self.parts))], self.fmt.sample_rate
+        )
+        return mixer.mixdown(), Delivered(loudness, silences)
+
+    def _keep(
+        self,
+        mixer: Mixer,
+        edges: dict[int, tuple[int, int]],
+        finished: Sequence[tuple[Path, dict[int, tuple[int, int]], dict[int, Measured]]],
+    ) -> dict[int, Record]:
+        """The new parts' records, each kept in the cache with its frames."""
+        records = dict(self.made)
+        listener = self.narrator.listener
+        mixdown = mixer.mixdown()
+        for path, ranges, measures in finished:
+            for number, (start, end) in ranges.items():
+                part, (first_frame, last_frame) = self.parts[number], edges[number]
+                start_ms = mixer.format.ms(first_frame)
+                heard = tuple(
+                    listener.heard.get(index) if listener else None
+                    for index in range(part.first, part.end)
+                )
+                record = Record(
+                    sample_rate=mixer.format.sample_rate,
+                    frames=last_frame - first_frame,
+                    samples=(last_frame - first_frame) * self.fmt.sample_rate
+                    // mixer.format.sample_rate,
+                    utterances=tuple(
+                        (a - first_frame, b - first_frame)
+                        for a, b in mixer.spans[part.first : part.end]
+                    ),
+                    words=tuple(
+                        tuple(
+                            WordTime(w.text, w.start_ms - start_ms, w.end_ms - start_ms)
+                            for w in words
+                        )
+                        for words in mixdown.words[part.first : part.end]
+                    ),
+                    words_from=mixdown.words_from[part.first : part.end],
+                    heard=heard,
+                    measured=measures[number],
+                )
+                records[number] = record
+                with path.open("rb") as stream:
+                    stream.seek(start)
+                    frames = stream.read(end - start)
+                text = self.plan.utterances[part.first].text
+                self.cache.put_part(self.keys[number], asdict(record), frames, text)
+        return records
+
+    def _join(
+        self,
+        destination: Path,
+        records: dict[int, Record],
+        finished: Sequence[tuple[Path, dict[int, tuple[int, int]], dict[int, Measured]]],
+    ) -> None:
+        """The episode's file: the Info frame, then every part's frames in order."""
+        where = {
+            number: (path, span) for path, ranges, _ in finished for number, span in ranges.items()
+        }
+        written = 0
+        stream: Stream | None = None
+        with destination.open("wb") as out:
+            for number in range(len(self.parts)):
+                frames = self._frames(number, where)
+                lengths, used = whole_frames(frames)
+                if stream is None and lengths:
+                    stream = split(frames[: lengths[0]])[0]
+                    out.write(bytes(len(info_frame(stream, 1, 0, 0))))  # written last
+                if used != len(frames) or len(lengths) != records[number].samples // FRAME_SAMPLES + 1:
+                    raise ExportError(f"part {number + 1} of the episode has the wrong frames")
+                last = number == len(self.parts) - 1
+                keep = len(frames) if last else len(frames) - lengths[-1]
+                out.write(frames[:keep])
+                written += keep
+            samples = sum(record.samples for record in records.values())
+            if stream is None:
+                raise ExportError("the episode has no frames")
+            out.seek(0)
+            out.write(info_frame(stream, samples // FRAME_SAMPLES + 1, written, samples))
+
+    def _frames(self, number: int, where: dict[int, tuple[Path, tuple[int, int]]]) -> bytes:
+        """A part's frames (and the one after), from this run's stream or from the cache."""
+        if number in where:
+            path, (start, end) = where[number]
+            with path.open("rb") as stream:
+                stream.seek(start)
+                return stream.read(end - start)
+        found = self.cache.get_part(self.keys[number])
+        if found is None:
+            raise ExportError(
+                "a part of the episode was removed from the cache while it was being made "
+                "(by another run pruning it); run the command again"
+            )
+        return found[1]
+
+    def _key(self, number: int, part: Part) -> str:
+        utterances = self.plan.utterances[part.first : part.end]
+        fmt, settings = self.fmt, self.settings
+        gain = predicted_gain(settings.loudness, fmt)
+        ffmpeg = require("ffmpeg")
+        status = os.stat(ffmpeg)
+        fields = {
+            "version": PARTS_VERSION,
+            "program": __version__,
+            "clips": self.clip_keys[part.first : part.end],
+            "roles": [u.role for u in utterances],
+            "pauses": [part.lead_ms, *(u.pause_before_ms for u in utterances[1:]), part.tail_ms],
+            "opening": settings.music and number == 0,
+            "closing": settings.music and number == len(self.parts) - 1,
+            "segments": [u.segment - utterances[0].segment for u in utterances],
+            "encoding": [fmt.codec, fmt.bitrate, fmt.sample_rate, levelling(gain, ceiling_for(fmt), fmt.sample_rate)],
+            "encoder": [ffmpeg, status.st_size, status.st_mtime_ns],
+        }
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _usable(self, record: Record, part: Part) -> bool:
+        """Whether a kept part serves this run: with --verify, every clip of it was heard."""
+        if len(record.utterances) != part.end - part.first:
+            return False
+        if self.narrator.listener is None:
+            return True
+        spoken = [self.clip_keys[i] is not None for i in range(part.first, part.end)]
+        if any(say and heard is None for say, heard in zip(spoken, record.heard, strict=True)):
+            return False
+        for offset, heard in enumerate(record.heard):
+            if heard is not None:
+                self.narrator.listener.heard[part.first + offset] = heard
+        return True
+
+
+def _record(data: dict[str, Any]) -> Record | None:
+    """A part's record as kept, or None if it is not one of ours."""
+    try:
+        measured = data["measured"]
+        return Record(
+            sample_rate=int(data["sample_rate"]),
+            frames=int(data["frames"]),
+            samples=int(data["samples"]),
+            utterances=tuple((int(a), int(b)) for a, b in data["utterances"]),
+            words=tuple(
+                tuple(WordTime(str(w["text"]), int(w["start_ms"]), int(w["end_ms"])) for w in words)
+                for words in data["words"]
+            ),
+            words_from=tuple(str(source) for source in data["words_from"]),
+            heard=tuple(
+                None if h is None else Heard(float(h["score"]), str(h["text"]))
+                for h in data["heard"]
+            ),
+            measured=Measured(
+                momentary=tuple(float(v) for v in measured["momentary"]),
+                short_term=tuple(float(v) for v in measured["short_term"]),
+                peak_dbtp=float(measured["peak_dbtp"]),
+                silences=tuple((float(a), float(b)) for a, b in measured["silences"]),
+            ),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
