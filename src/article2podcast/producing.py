@@ -26,7 +26,6 @@ from .audio.ffmpeg import (
 from .audio.formats import format_for
 from .audio.loudness import Loudness
 from .audio.mastering import ceiling_for, master, on_target, predicted_gain
-from .audio.parts import lay_out, split_parts
 from .audio.mixing import (
     Mixdown,
     Mixer,
@@ -35,6 +34,7 @@ from .audio.mixing import (
     sentence_timings,
     sentence_words,
 )
+from .audio.parts import lay_out, split_parts
 from .audio.verifying import check_episode
 from .episode.chapters import Chapter, chapters_for
 from .episode.cover import Cover, make_cover
@@ -56,8 +56,8 @@ from .planning import make_plan as make_plan  # where the plan was first made
 from .programs import require
 from .progress import OnProgress, Progress, ignore
 from .publishing.library import write_index
-from .rendering import Rendering
 from .reading import STDIN
+from .rendering import Rendering
 from .scratch import scratch_folder
 from .scripting.speakable import has_words
 from .settings import Settings

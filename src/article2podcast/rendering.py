@@ -29,10 +29,9 @@ from .audio.ffmpeg import Delivered, levelling
 from .audio.formats import Format
 from .audio.mastering import ceiling_for, predicted_gain
 from .audio.mixing import Mixdown, Mixer, PcmFormat
-from .audio.mp3frames import FRAME_SAMPLES, Stream, info_frame, split, whole_frames
 from .audio.music import show_music
 from .audio.parts import Measured, Part, Record, compose, gridable, lay_out, split_parts
-from .audio.partstream import PartStream, copy_range
+from .audio.partstream import PartStream, join
 from .errors import ExportError, NarrationError
 from .model import Clip, Heard, WordTime
 from .narration.clipcache import ClipCache
@@ -169,7 +168,8 @@ class Rendering:
                 record = Record(
                     sample_rate=mixer.format.sample_rate,
                     frames=last_frame - first_frame,
-                    samples=(last_frame - first_frame) * self.fmt.sample_rate
+                    samples=(last_frame - first_frame)
+                    * self.fmt.sample_rate
                     // mixer.format.sample_rate,
                     utterances=tuple(
                         (a - first_frame, b - first_frame)
@@ -200,30 +200,15 @@ class Rendering:
         records: dict[int, Record],
         finished: Sequence[tuple[Path, dict[int, tuple[int, int]], dict[int, Measured]]],
     ) -> None:
-        """The episode's file: the Info frame, then every part's frames in order."""
+        """The episode's file: every part's frames in order, after the Info frame."""
         where = {
             number: (path, span) for path, ranges, _ in finished for number, span in ranges.items()
         }
-        written = 0
-        stream: Stream | None = None
-        with destination.open("wb") as out:
-            for number in range(len(self.parts)):
-                frames = self._frames(number, where)
-                lengths, used = whole_frames(frames)
-                if stream is None and lengths:
-                    stream = split(frames[: lengths[0]])[0]
-                    out.write(bytes(len(info_frame(stream, 1, 0, 0))))  # written last
-                if used != len(frames) or len(lengths) != records[number].samples // FRAME_SAMPLES + 1:
-                    raise ExportError(f"part {number + 1} of the episode has the wrong frames")
-                last = number == len(self.parts) - 1
-                keep = len(frames) if last else len(frames) - lengths[-1]
-                out.write(frames[:keep])
-                written += keep
-            samples = sum(record.samples for record in records.values())
-            if stream is None:
-                raise ExportError("the episode has no frames")
-            out.seek(0)
-            out.write(info_frame(stream, samples // FRAME_SAMPLES + 1, written, samples))
+        payloads = (
+            (self._frames(number, where), records[number].samples)
+            for number in range(len(self.parts))
+        )
+        join(destination, payloads)
 
     def _frames(self, number: int, where: dict[int, tuple[Path, tuple[int, int]]]) -> bytes:
         """A part's frames (and the one after), from this run's stream or from the cache."""
@@ -255,7 +240,11 @@ class Rendering:
             "opening": settings.music and number == 0,
             "closing": settings.music and number == len(self.parts) - 1,
             "segments": [u.segment - utterances[0].segment for u in utterances],
-            "encoding": [fmt.codec, fmt.bitrate, fmt.sample_rate, levelling(gain, ceiling_for(fmt), fmt.sample_rate)],
+            "encoding": [
+                fmt.codec,
+                fmt.bitrate,
+                levelling(gain, ceiling_for(fmt), fmt.sample_rate),
+            ],
             "encoder": [ffmpeg, status.st_size, status.st_mtime_ns],
         }
         canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))

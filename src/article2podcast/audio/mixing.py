@@ -193,7 +193,8 @@ class Mixer:
             record.utterances, record.words, record.words_from, strict=True
         ):
             self.spans.append((start + first, start + last))
-            self._timings.append(Timing(self.format.ms(start + first), self.format.ms(start + last)))
+            timing = Timing(self.format.ms(start + first), self.format.ms(start + last))
+            self._timings.append(timing)
             self._words.append(
                 tuple(WordTime(w.text, w.start_ms + start_ms, w.end_ms + start_ms) for w in words)
             )

@@ -193,7 +193,8 @@ def lay_out(
     for index, part in enumerate(parts):
         start = mixer.frames
         # The part's utterances first: zip stops on them before it takes the next part's clip.
-        pairs = ((clip, u) for u, clip in zip(utterances[part.first : part.end], clips))
+        own = utterances[part.first : part.end]
+        pairs = ((clip, u) for u, clip in zip(own, clips, strict=False))
         record = made.get(index)
         if record is not None:
             for _ in pairs:  # the clips of a part made before are not needed

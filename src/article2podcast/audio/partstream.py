@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,7 +29,7 @@ from ..programs import last_lines, require, spawn
 from .ffmpeg import SILENCE_FILTER, Feeder, levelling
 from .formats import Format
 from .mixing import PcmFormat
-from .mp3frames import FRAME_SAMPLES, SAMPLES_AHEAD, whole_frames
+from .mp3frames import FRAME_SAMPLES, SAMPLES_AHEAD, Stream, info_frame, split, whole_frames
 from .parts import BLOCK_S, Measured
 
 _METER = f"ebur128=peak=true:framelog=info,{SILENCE_FILTER}"
@@ -64,9 +64,15 @@ class PartStream:
         self.placed: list[Placed] = []
         self._samples = 0
         ffmpeg = require("ffmpeg")
-        self._file = tempfile.NamedTemporaryFile(dir=folder, suffix=".mp3", delete=False)
-        self._log = tempfile.TemporaryFile(dir=folder)
-        self._meter_log = tempfile.TemporaryFile(dir=folder)
+        # Open as long as the stream lives: `close` closes them (the files are in the run's
+        # scratch folder, which goes with the run whatever happens).
+        self._files = contextlib.ExitStack()
+        self._file = self._files.enter_context(
+            tempfile.NamedTemporaryFile(dir=folder, suffix=".mp3", delete=False)  # noqa: SIM115
+        )
+        self._log = self._files.enter_context(tempfile.TemporaryFile(dir=folder))  # noqa: SIM115
+        meter_log = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        self._meter_log = self._files.enter_context(meter_log)
         self._processes: list[subprocess.Popen[bytes]] = []
         try:
             self._encoder = spawn(
@@ -77,7 +83,7 @@ class PartStream:
                     "-af", levelling(gain_db, ceiling_dbtp, fmt.sample_rate), "-ac", "1",
                     "-c:a", fmt.codec, "-b:a", fmt.bitrate or "96k", "-reservoir", "0",
                     "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1",
-                ],  # fmt: skip
+                ],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
             )  # fmt: skip
             self._processes.append(self._encoder)
@@ -115,7 +121,9 @@ class PartStream:
         if encoder_code != 0 or self._feeder.broken:
             self._log.seek(0)
             message = last_lines(self._log.read().decode(errors="replace"))
-            raise ExportError(f"ffmpeg could not encode the episode (exit {encoder_code}): {message}")
+            raise ExportError(
+                f"ffmpeg could not encode the episode (exit {encoder_code}): {message}"
+            )
         self._meter_log.seek(0)
         report = self._meter_log.read().decode(errors="replace")
         if meter_code != 0:
@@ -143,8 +151,7 @@ class PartStream:
             process.wait()
 
     def close(self) -> None:
-        for handle in (self._file, self._log, self._meter_log):
-            handle.close()
+        self._files.close()
         with contextlib.suppress(FileNotFoundError):
             Path(self._file.name).unlink()
 
@@ -173,15 +180,16 @@ class PartStream:
             middle = (float(match["t"]) - 2 * BLOCK_S) * rate - SAMPLES_AHEAD
             found = _part_at(bounds, middle)
             if found is not None:
-                lines[found].append((_value(match["m"]), _value(match["s"]), _value(match["peak"])))
+                logged = (_value(match["m"]), _value(match["s"]), _value(match["peak"]))
+                lines[found].append(logged)
         silences = _silences(report, rate, bounds)
         measures = {}
         for number, part in enumerate(self.placed):
-            logged = lines[number]
+            entries = lines[number]
             measures[part.index] = Measured(
-                momentary=tuple(entry[0] for entry in logged),
-                short_term=tuple(entry[1] for entry in logged),
-                peak_dbtp=max((entry[2] for entry in logged), default=-120.0),
+                momentary=tuple(entry[0] for entry in entries),
+                short_term=tuple(entry[1] for entry in entries),
+                peak_dbtp=max((entry[2] for entry in entries), default=-120.0),
                 silences=tuple(silences[number]),
             )
         return measures
@@ -241,16 +249,27 @@ def frame_offsets(path: Path) -> array[int]:
     return offsets
 
 
-def copy_range(source: Path, start: int, end: int, out: IO[bytes]) -> None:
-    """Bytes `start`..`end` of `source` into `out`."""
-    with source.open("rb") as handle:
-        handle.seek(start)
-        remaining = end - start
-        while remaining > 0:
-            chunk = handle.read(min(remaining, 1 << 20))
-            if not chunk:
-                raise ExportError(f"{source.name} is shorter than its frames said")
-            out.write(chunk)
-            remaining -= len(chunk)
-
-
+def join(destination: Path, parts: Iterable[tuple[bytes, int]]) -> None:
+    """Write one gapless MP3 file of `parts`, each its frames (and the frame after them, as
+    `PartStream.finish` cuts them) and how many samples it holds."""
+    written = samples = 0
+    stream: Stream | None = None
+    with destination.open("wb") as out:
+        for number, (frames, count) in enumerate(parts):
+            lengths, used = whole_frames(frames)
+            if used != len(frames) or len(lengths) != count // FRAME_SAMPLES + 1:
+                raise ExportError(f"part {number + 1} of the episode has the wrong frames")
+            if stream is None:
+                stream = split(frames[: lengths[0]])[0]
+                out.write(bytes(len(info_frame(stream, 1, 0, 0))))  # written last
+            keep = len(frames) - lengths[-1]  # the frame after is the next part's first
+            out.write(frames[:keep])
+            written += keep
+            samples += count
+            last = frames[keep:]
+        if stream is None:
+            raise ExportError("the episode has no frames")
+        out.write(last)  # the last part's frame after: its last samples
+        written += len(last)
+        out.seek(0)
+        out.write(info_frame(stream, samples // FRAME_SAMPLES + 1, written, samples))
