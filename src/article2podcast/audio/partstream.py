@@ -149,6 +149,8 @@ class PartStream:
             self._feeder.abandon()
         for process in self._processes:
             process.wait()
+        if hasattr(self, "_pump"):
+            self._pump.join()
 
     def close(self) -> None:
         self._files.close()
@@ -167,6 +169,7 @@ class PartStream:
                 except (BrokenPipeError, OSError, ValueError):
                     meter = None  # the meter failed: its exit code says so
         self._file.flush()
+        self._encoder.stdout.close()
         with contextlib.suppress(BrokenPipeError, OSError):
             self._meter.stdin.close()
 
