@@ -40,6 +40,10 @@ class Episode:
     """How many of them the engine spoke this time (the rest came from the cache)."""
     redone: int = 0
     """How many clips were narrated again after listening back (`--verify`)."""
+    parts: int = 0
+    """How many parts the audio is joined from (MP3; 0: encoded in one pass)."""
+    encoded: int = 0
+    """How many of those parts were encoded this time (the rest were kept from before)."""
 
 
 def plan(source: str | Path, settings: Settings | None = None) -> Plan:
@@ -87,4 +91,6 @@ def produce(
         clips=made.clips,
         narrated=made.narrated,
         redone=made.redone,
+        parts=made.parts,
+        encoded=made.encoded,
     )

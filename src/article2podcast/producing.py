@@ -8,13 +8,12 @@ import datetime
 import importlib
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import __version__
-from .audio import music as show_music
 from .audio.ffmpeg import (
     Delivered,
     encode,
@@ -28,13 +27,11 @@ from .audio.loudness import Loudness
 from .audio.mastering import ceiling_for, master, on_target, predicted_gain
 from .audio.mixing import (
     Mixdown,
-    Mixer,
     PcmFormat,
     segment_timings,
     sentence_timings,
     sentence_words,
 )
-from .audio.parts import lay_out, split_parts
 from .audio.verifying import check_episode
 from .episode.chapters import Chapter, chapters_for
 from .episode.cover import Cover, make_cover
@@ -46,8 +43,7 @@ from .episode.sidecars import Sidecars, write_sidecars
 from .episode.staging import Staging, clean_abandoned
 from .episode.tagging import Tags, finish_tags, write_mp3_tags
 from .episode.user_cover import read_cover
-from .errors import ExportError, NarrationError
-from .model import Clip
+from .errors import ExportError
 from .narration.clipcache import ClipCache
 from .narration.listenback import listener_for, sentence_heard
 from .narration.narrator import Narrator, Voices
@@ -57,7 +53,7 @@ from .programs import require
 from .progress import OnProgress, Progress, ignore
 from .publishing.library import write_index
 from .reading import STDIN
-from .rendering import Rendering
+from .rendering import Rendering, render_whole
 from .scratch import scratch_folder
 from .scripting.speakable import has_words
 from .settings import Settings
@@ -86,6 +82,10 @@ class Episode:
     """How many of them the engine spoke this time (the rest came from the cache)."""
     redone: int = 0
     """How many clips were narrated again after listening back (`--verify`)."""
+    parts: int = 0
+    """How many parts the audio is joined from (0: encoded in one pass; see `rendering`)."""
+    encoded: int = 0
+    """How many of them were encoded this time (the rest were kept from an earlier run)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,9 @@ class _Run:
     """The staged audio file, renamed into place last."""
     encoded: Path
     """Where the encoder writes (the staged audio, or a scratch file to be tagged)."""
+    counts: list[int] = field(default_factory=lambda: [0, 0])
+    """How many parts the audio was encoded in, and how many of them this time (see
+    `Episode.parts`)."""
 
 
 def produce(
@@ -173,6 +176,8 @@ def produce(
         clips=sum(1 for utterance in plan.utterances if has_words(utterance.text)),
         narrated=narrated,
         redone=run.narrator.redone,
+        parts=run.counts[0],
+        encoded=run.counts[1],
     )
 
 
@@ -253,7 +258,10 @@ def _narrate(
     if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
         rendering = Rendering(plan, settings, run.narrator, run.voices, fmt)
         rendered = rendering.render(run.encoded, run.scratch, on_segment)
-    mixdown, delivered = rendered or _render(plan, settings, run, encode_stream_, on_segment)
+        run.counts[:] = [len(rendering.parts), rendering.encoded]
+    mixdown, delivered = rendered or render_whole(
+        plan, settings, run.narrator, run.voices, fmt, encode_stream_, on_segment
+    )
     on_progress(Progress("mastering", 0, 1))
     loudness, silences = delivered.loudness, delivered.silences
     if not on_target(loudness, settings.loudness):
@@ -264,7 +272,9 @@ def _narrate(
         def render_master_(pcm: Iterable[bytes], pcm_format: PcmFormat) -> Loudness:
             return render_master(pcm, pcm_format, master_file)
 
-        mixdown, source = _render(plan, settings, run, render_master_)
+        mixdown, source = render_whole(
+            plan, settings, run.narrator, run.voices, fmt, render_master_
+        )
         loudness = master(
             master_file,
             run.encoded,
@@ -331,47 +341,6 @@ def _details(
         ],
         "produced": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
-
-
-Measured = TypeVar("Measured")
-
-
-def _render(
-    plan: Plan,
-    settings: Settings,
-    run: _Run,
-    sink: Callable[[Iterable[bytes], PcmFormat], Measured],
-    on_segment: Callable[[], None] = lambda: None,
-) -> tuple[Mixdown, Measured]:
-    """Narrate and mix the episode, streaming its PCM into `sink`."""
-    clips = run.narrator.clips(
-        plan.script, plan.utterances, run.voices, settings.rate, on_segment
-    )
-    try:
-        held: list[Clip | None] = []
-        for clip in clips:  # the mix takes the format of the engine's first clip
-            held.append(clip)
-            if clip is not None:
-                break
-        first = next((clip for clip in held if clip is not None), None)
-        if first is None:
-            raise NarrationError("the article has nothing to say aloud")
-        mixer = Mixer(PcmFormat(sample_rate=first.sample_rate, channels=first.channels))
-        music = show_music.show_music(first.sample_rate) if settings.music else None
-        laid = lay_out(
-            itertools.chain(held, clips),
-            plan.utterances,
-            split_parts(plan.utterances, settings.pauses.tail),
-            mixer,
-            music=music,
-            delivered_rate=format_for(run.destination).sample_rate,
-            made={},
-        )
-        pcm = (chunk for _, chunk in laid)
-        loudness = sink(pcm, mixer.format)
-    finally:
-        clips.close()
-    return mixer.mixdown(), loudness
 
 
 def _prune(cache: ClipCache) -> None:

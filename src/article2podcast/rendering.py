@@ -19,10 +19,10 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .audio.ffmpeg import Delivered, levelling
@@ -68,11 +68,17 @@ class Rendering:
         ]
         self.keys = [self._key(number, part) for number, part in enumerate(self.parts)]
         self.made: dict[int, Record] = {}
+        """The parts kept from an earlier run, by index."""
         for number, key in enumerate(self.keys):
             found = self.cache.get_part(key)
             record = None if found is None else _record(found[0])
             if record is not None and self._usable(record, self.parts[number]):
                 self.made[number] = record
+
+    @property
+    def encoded(self) -> int:
+        """How many parts this run encodes."""
+        return len(self.parts) - len(self.made)
 
     def render(
         self, destination: Path, scratch: Path, on_segment: Callable[[], None]
@@ -263,6 +269,48 @@ class Rendering:
             if heard is not None:
                 self.narrator.listener.heard[part.first + offset] = heard
         return True
+
+
+Measure = TypeVar("Measure")
+
+
+def render_whole(
+    plan: Plan,
+    settings: Settings,
+    narrator: Narrator,
+    voices: Voices,
+    fmt: Format,
+    sink: Callable[[Iterable[bytes], PcmFormat], Measure],
+    on_segment: Callable[[], None] = lambda: None,
+) -> tuple[Mixdown, Measure]:
+    """Narrate and mix the whole episode (laid out as in parts, so that it sounds and is timed
+    the same), streaming its PCM into `sink`: for the formats not made in parts, and for a
+    second, careful mastering."""
+    clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
+    try:
+        held: list[Clip | None] = []
+        for clip in clips:  # the mix takes the format of the engine's first clip
+            held.append(clip)
+            if clip is not None:
+                break
+        first = next((clip for clip in held if clip is not None), None)
+        if first is None:
+            raise NarrationError("the article has nothing to say aloud")
+        mixer = Mixer(PcmFormat(sample_rate=first.sample_rate, channels=first.channels))
+        music = show_music(first.sample_rate) if settings.music else None
+        laid = lay_out(
+            itertools.chain(held, clips),
+            plan.utterances,
+            split_parts(plan.utterances, settings.pauses.tail),
+            mixer,
+            music=music,
+            delivered_rate=fmt.sample_rate,
+            made={},
+        )
+        measured = sink((chunk for _, chunk in laid), mixer.format)
+    finally:
+        clips.close()
+    return mixer.mixdown(), measured
 
 
 def _record(data: dict[str, Any]) -> Record | None:

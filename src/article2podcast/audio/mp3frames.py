@@ -91,11 +91,6 @@ def _frame_at(data: bytes, at: int, *, whole: bool = True) -> tuple[Stream, int]
     return Stream(bitrate, sample_rate, channels), length
 
 
-def frames_for(samples: int) -> int:
-    """How many frames carry `samples` input samples and the encoder's delay, whole."""
-    return -(-(samples + SAMPLES_AHEAD) // FRAME_SAMPLES)
-
-
 def info_frame(stream: Stream, frames: int, audio_bytes: int, samples: int) -> bytes:
     """The Info frame of a file of `frames` audio frames (`audio_bytes` in all) that decode to
     `samples` samples after the encoder's delay is dropped."""
