@@ -41,7 +41,7 @@ from .episode.naming import public_article, sidecar
 from .episode.ownership import article_id, check, choose, claim, episode_files
 from .episode.sidecars import Sidecars, write_sidecars
 from .episode.staging import Staging, clean_abandoned
-from .episode.tagging import Tags, finish_tags, write_mp3_tags
+from .episode.tagging import Tags, finish_tags, mp3_length_ms, write_mp3_tags
 from .episode.user_cover import read_cover
 from .errors import ExportError
 from .narration.clipcache import ClipCache
@@ -355,7 +355,9 @@ def _cover(plan: Plan, settings: Settings) -> Cover:
 
 
 def _verify_duration(audio: Path, expected_ms: int) -> None:
-    actual = probe_duration_ms(audio)
+    # An MP3's Info frame says how long it plays: read in-process, no ffprobe to start.
+    is_mp3 = format_for(audio).muxer == "mp3"
+    actual = mp3_length_ms(audio) if is_mp3 else probe_duration_ms(audio)
     if abs(actual - expected_ms) > _DURATION_TOLERANCE_MS:
         raise ExportError(
             f"the encoded episode lasts {actual} ms but the mix lasts {expected_ms} ms; "

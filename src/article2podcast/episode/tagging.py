@@ -203,3 +203,14 @@ def finish_tags(path: Path, cover: Cover, chapters: Sequence[Chapter]) -> None:
             ogg.save()
     except (mutagen.MutagenError, OSError) as exc:
         raise ExportError(f"cannot embed the cover in {path}: {exc}") from exc
+
+
+def mp3_length_ms(path: Path) -> int:
+    """How long an MP3 file plays, from its Info frame (its delay and padding dropped)."""
+    import mutagen.mp3
+
+    try:
+        info: Any = mutagen.mp3.MP3(path).info
+    except mutagen.MutagenError as exc:
+        raise ExportError(f"the encoded episode cannot be read back: {exc}") from exc
+    return round(float(info.length) * 1000)
