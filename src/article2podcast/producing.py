@@ -53,7 +53,7 @@ from .programs import require
 from .progress import OnProgress, Progress, ignore
 from .publishing.library import write_index
 from .reading import STDIN
-from .rendering import Rendering, render_whole
+from .rendering import render_parts, render_whole
 from .scratch import scratch_folder
 from .scripting.speakable import has_words
 from .settings import Settings
@@ -256,8 +256,8 @@ def _narrate(
 
     rendered = None
     if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
-        rendering = Rendering(plan, settings, run.narrator, run.voices, fmt)
-        rendered = rendering.render(run.encoded, run.scratch, on_segment)
+        rendering = render_parts(plan, settings, run.narrator, run.voices, fmt)
+        rendered = rendering.render_on_target(run.encoded, run.scratch, on_segment)
         run.counts[:] = [len(rendering.parts), rendering.encoded]
     mixdown, delivered = rendered or render_whole(
         plan, settings, run.narrator, run.voices, fmt, encode_stream_, on_segment

@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 from . import __version__
 from .audio.ffmpeg import Delivered, levelling
 from .audio.formats import Format
-from .audio.mastering import ceiling_for, predicted_gain
+from .audio.loudness import TRUE_PEAK_CEILING_DBTP, Loudness
+from .audio.mastering import ceiling_for, on_target, predicted_gain
 from .audio.mixing import Mixdown, Mixer, PcmFormat
 from .audio.music import show_music
 from .audio.parts import Measured, Part, Record, compose, gridable, lay_out, split_parts
@@ -55,6 +56,7 @@ class Rendering:
         narrator: Narrator,
         voices: Voices,
         fmt: Format,
+        gain_db: float | None = None,
     ) -> None:
         self.plan, self.settings, self.narrator, self.voices, self.fmt = (
             plan, settings, narrator, voices, fmt,
@@ -66,6 +68,13 @@ class Rendering:
             narrator.clip_key(u.text, voices[u.role], rate) if has_words(u.text) else None
             for u in plan.utterances
         ]
+        self._encoded_before = 0
+        self._look_up(predicted_gain(settings.loudness, fmt) if gain_db is None else gain_db)
+
+    def _look_up(self, gain_db: float) -> None:
+        """Which parts made at `gain_db` are kept already."""
+        self.gain_db = gain_db
+        """The gain before the limiter: predicted, or corrected after a miss (`retry_gain`)."""
         self.keys = [self._key(number, part) for number, part in enumerate(self.parts)]
         self.made: dict[int, Record] = {}
         """The parts kept from an earlier run, by index."""
@@ -75,10 +84,39 @@ class Rendering:
             if record is not None and self._usable(record, self.parts[number]):
                 self.made[number] = record
 
+    def retry_gain(self, delivered: Loudness) -> float | None:
+        """The gain to make the parts with again after the episode missed its loudness target
+        by `delivered`, or None when another gain would not help (a true peak over the
+        ceiling: mastered again whole, the careful way).
+
+        The correction is rounded to half a decibel, so that the next run after an edit, which
+        misses by about as much, asks for the same gain and finds those parts kept; the
+        limiter takes back a little of any gain added, so the rounding rarely leaves the
+        episode outside the tolerance of 0.5 LU."""
+        if delivered.true_peak_dbtp > TRUE_PEAK_CEILING_DBTP:
+            return None
+        missed = self.settings.loudness - delivered.integrated_lufs
+        return self.gain_db + round(missed * 2) / 2
+
     @property
     def encoded(self) -> int:
-        """How many parts this run encodes."""
-        return len(self.parts) - len(self.made)
+        """How many parts this run encodes (in both tries, when there were two)."""
+        return len(self.parts) - len(self.made) + self._encoded_before
+
+    def render_on_target(
+        self, destination: Path, scratch: Path, on_segment: Callable[[], None]
+    ) -> tuple[Mixdown, Delivered] | None:
+        """`render`, and once more with a corrected gain if the predicted one missed the
+        loudness target (the caller masters the whole again if that misses too)."""
+        rendered = self.render(destination, scratch, on_segment)
+        if rendered is None or on_target(rendered[1].loudness, self.settings.loudness):
+            return rendered
+        gain = self.retry_gain(rendered[1].loudness)
+        if gain is None or gain == self.gain_db:
+            return rendered
+        self._encoded_before = self.encoded
+        self._look_up(gain)
+        return self.render(destination, scratch, lambda: None)
 
     def render(
         self, destination: Path, scratch: Path, on_segment: Callable[[], None]
@@ -122,7 +160,7 @@ class Rendering:
         mixer = Mixer(pcm)
         new = [number for number in range(len(self.parts)) if number not in self.made]
         count = min(len(new), 2 if (os.cpu_count() or 1) > 1 else 1)
-        gain, ceiling = predicted_gain(self.settings.loudness, self.fmt), ceiling_for(self.fmt)
+        gain, ceiling = self.gain_db, ceiling_for(self.fmt)
         streams = [
             PartStream(pcm, self.fmt, scratch, gain_db=gain, ceiling_dbtp=ceiling)
             for _ in range(count)
@@ -233,8 +271,7 @@ class Rendering:
 
     def _key(self, number: int, part: Part) -> str:
         utterances = self.plan.utterances[part.first : part.end]
-        fmt, settings = self.fmt, self.settings
-        gain = predicted_gain(settings.loudness, fmt)
+        fmt, settings, gain = self.fmt, self.settings, self.gain_db
         ffmpeg = require("ffmpeg")
         status = os.stat(ffmpeg)
         fields = {
@@ -269,6 +306,13 @@ class Rendering:
             if heard is not None:
                 self.narrator.listener.heard[part.first + offset] = heard
         return True
+
+
+def render_parts(
+    plan: Plan, settings: Settings, narrator: Narrator, voices: Voices, fmt: Format
+) -> Rendering:
+    """The parts of `plan`'s episode, at the predicted gain (see `Rendering.render_on_target`)."""
+    return Rendering(plan, settings, narrator, voices, fmt)
 
 
 Measure = TypeVar("Measure")
