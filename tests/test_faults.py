@@ -55,13 +55,13 @@ def nothing_new(folder: Path) -> bool:
 
 
 def fake_ffmpeg(tmp_path: Path, body: str) -> dict[str, str]:
-    """A PATH on which `ffmpeg` runs `body` (bash) for the episode's encoding pass and is the
-    real ffmpeg otherwise."""
+    """A PATH on which `ffmpeg` runs `body` (bash) for the episode's encoding passes (whole, or
+    in parts) and is the real ffmpeg otherwise."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     script = bin_dir / "ffmpeg"
     script.write_text(
-        f'#!/bin/bash\nif [[ " $* " == *" tee "* ]]; then\n{body}\nfi\nexec {REAL_FFMPEG} "$@"\n'
+        f'#!/bin/bash\nif [[ " $* " == *" tee "* || " $* " == *" -reservoir "* ]]; then\n{body}\nfi\nexec {REAL_FFMPEG} "$@"\n'
     )
     script.chmod(0o755)
     return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
@@ -136,7 +136,8 @@ def test_a_full_disk_is_a_clear_error_and_nothing_is_half_written(
     done = produce(small_disk, short_article)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
-    assert done.stderr.startswith("article2podcast: ffmpeg could not encode the episode")
+    # Written by us (the parts joined), no longer by ffmpeg: our words, the system's reason.
+    assert done.stderr.startswith(f"article2podcast: could not write the episode in {small_disk}")
     assert "No space left on device" in done.stderr
     assert nothing_new(small_disk)
 

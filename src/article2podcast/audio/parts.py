@@ -146,7 +146,8 @@ def _integrated(blocks: Sequence[float]) -> float:
     if not gated:
         return _ABSOLUTE_GATE_LUFS
     relative = _mean_lufs(gated) + _RELATIVE_GATE_LU
-    return round(_mean_lufs([value for value in gated if value > relative]), 1)
+    # Two decimals: the meter's own summary (one) is rounded from more than that.
+    return round(_mean_lufs([value for value in gated if value > relative]), 2)
 
 
 def _range(values: Sequence[float]) -> float:

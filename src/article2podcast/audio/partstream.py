@@ -63,6 +63,8 @@ class PartStream:
         self.delivered_rate = fmt.sample_rate
         self.placed: list[Placed] = []
         self._samples = 0
+        self.failed: OSError | None = None
+        """Why the encoded stream could not be written down (a full disk), if it could not."""
         ffmpeg = require("ffmpeg")
         # Open as long as the stream lives: `close` closes them (the files are in the run's
         # scratch folder, which goes with the run whatever happens).
@@ -124,6 +126,8 @@ class PartStream:
             raise ExportError(
                 f"ffmpeg could not encode the episode (exit {encoder_code}): {message}"
             )
+        if self.failed is not None:
+            raise write_error(Path(self._file.name).parent, self.failed)
         self._meter_log.seek(0)
         report = self._meter_log.read().decode(errors="replace")
         if meter_code != 0:
@@ -162,13 +166,18 @@ class PartStream:
         assert self._encoder.stdout is not None and self._meter.stdin is not None
         meter: IO[bytes] | None = self._meter.stdin
         while chunk := self._encoder.stdout.read(_PUMP_BYTES):
-            self._file.write(chunk)
+            if self.failed is None:
+                try:
+                    self._file.write(chunk)
+                except OSError as exc:  # a full disk: the encoder is drained all the same
+                    self.failed = exc
             if meter is not None:
                 try:
                     meter.write(chunk)
                 except (BrokenPipeError, OSError, ValueError):
                     meter = None  # the meter failed: its exit code says so
-        self._file.flush()
+        with contextlib.suppress(OSError):
+            self._file.flush()
         self._encoder.stdout.close()
         with contextlib.suppress(BrokenPipeError, OSError):
             self._meter.stdin.close()
@@ -252,9 +261,25 @@ def frame_offsets(path: Path) -> array[int]:
     return offsets
 
 
+def write_error(folder: Path, exc: OSError) -> ExportError:
+    """The one line for a file that could not be written in `folder` (a full disk, most
+    likely)."""
+    return ExportError(
+        f"could not write the episode in {folder} ({exc.strerror or exc}); free some space "
+        "there, or choose another folder (nothing was written)"
+    )
+
+
 def join(destination: Path, parts: Iterable[tuple[bytes, int]]) -> None:
     """Write one gapless MP3 file of `parts`, each its frames (and the frame after them, as
     `PartStream.finish` cuts them) and how many samples it holds."""
+    try:
+        _join(destination, parts)
+    except OSError as exc:
+        raise write_error(destination.parent, exc) from exc
+
+
+def _join(destination: Path, parts: Iterable[tuple[bytes, int]]) -> None:
     written = samples = 0
     stream: Stream | None = None
     with destination.open("wb") as out:
