@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import producing
-from .episode.ownership import output_path
-from .episode.sidecars import sidecar_files
 from .planning import Plan as Plan  # the type `plan` returns
 from .planning import make_plan
 from .progress import OnProgress, Progress, ignore
@@ -59,6 +56,11 @@ def produce(
     plan already made): `output` if given (its extension sets the format), else
     `<slug-of-title>.mp3` in `settings.output_dir`. `on_progress` is told how far it is."""
     import json
+
+    # Imported here: planning needs none of the audio, narration and episode files' modules.
+    from . import producing
+    from .episode.ownership import output_path
+    from .episode.sidecars import sidecar_files
 
     settings = settings or Settings()
     tell = on_progress or ignore
