@@ -81,7 +81,7 @@ class Narrator:
         """How many clips the engine had to make (the rest came from the cache)."""
 
     def resolve_voices(self, requested: Mapping[Role, str | None], language: str = "en") -> Voices:
-        return resolve_voices(self._first, requested, language)
+        return resolve_voices(self._first, requested, language, fingerprint=self.fingerprint)
 
     def _engine(self, *, start: bool = True) -> EngineProcess:
         kept = warm.take(self._kind)
