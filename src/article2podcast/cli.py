@@ -175,6 +175,7 @@ def _one_line_from_threads() -> Iterator[None]:
 
 def _run(args: argparse.Namespace) -> int:
     from .api import plan
+    from .narration.prestart import prestarted
 
     settings = settings_from(args)
     if args.voices:
@@ -183,22 +184,33 @@ def _run(args: argparse.Namespace) -> int:
         for voice in list_voices(settings.engine, settings.engine_settings()):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
-    the_plan = plan(article(args), settings)
-    for warning in the_plan.warnings:
-        say(f"{PROG}: warning: {warning}")
     if args.plan:
-        import json
-
-        json.dump(the_plan.manifest(settings), sys.stdout, indent=2, ensure_ascii=False)
-        print()
-        return EXIT_OK
-    episode = _produce_with_progress(the_plan, args.output, settings, quiet=args.quiet)
+        return _plan(plan(article(args), settings), settings)
+    # The engine's worker starts while the article is read and planned.
+    with prestarted(settings.engine, settings.engine_settings(), settings.jobs):
+        the_plan = plan(article(args), settings)
+        _warn(the_plan)
+        episode = _produce_with_progress(the_plan, args.output, settings, quiet=args.quiet)
     if not args.quiet:
         cached = episode.clips - episode.narrated
         redone = f", {episode.redone} redone after listening back" if settings.verify else ""
         say(f"{episode.narrated} clips narrated, {cached} from the cache{redone}")
         print(_summary(episode))
     return EXIT_OK
+
+
+def _plan(the_plan: Plan, settings: Settings) -> int:
+    import json
+
+    _warn(the_plan)
+    json.dump(the_plan.manifest(settings), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return EXIT_OK
+
+
+def _warn(the_plan: Plan) -> None:
+    for warning in the_plan.warnings:
+        say(f"{PROG}: warning: {warning}")
 
 
 def _produce_with_progress(
