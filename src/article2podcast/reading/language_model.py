@@ -3,9 +3,10 @@
 py3langid ships its model LZMA-compressed (4.5 MB) and unpacks it, through a temporary file,
 on every load: 0.66 s of the 0.78 s a run spent on language detection (cProfile of a cached
 run of the sample). Unpacked, its arrays are 68 MB; kept in the machine cache as raw bytes
-behind a small header, they load in about 0.06 s (one read, a CRC-32 check, views on the
-bytes), against 0.36 s for the same arrays as an uncompressed .npz (measured with
-time.perf_counter, median of 3). The header names py3langid's version and its model file's
+behind a small header (one read, a CRC-32 check of 28 ms, copies of the arrays), detecting the
+language of Le Monde's page takes 0.21 s in all, numpy's import included, against 0.86 s
+(time.perf_counter around `detect_language`, median of 3); the same arrays as an uncompressed
+.npz took 0.36 s to load. The header names py3langid's version and its model file's
 size and time, so an upgraded py3langid unpacks its own model again.
 """
 
