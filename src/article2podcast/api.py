@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import producing
-from .episode.ownership import output_path
-from .episode.sidecars import sidecar_files
 from .planning import Plan as Plan  # the type `plan` returns
 from .planning import make_plan
 from .progress import OnProgress, Progress, ignore
@@ -62,16 +59,30 @@ def produce(
     """Make the episode of `source` (a file, an http(s) URL, '-' for standard input, or a
     plan already made): `output` if given (its extension sets the format), else
     `<slug-of-title>.mp3` in `settings.output_dir`. `on_progress` is told how far it is."""
-    import json
+    from .narration.prestart import prestarted
 
     settings = settings or Settings()
-    tell = on_progress or ignore
     if isinstance(source, Plan):
-        the_plan = source
-    else:
+        return _produce(source, settings, output, on_progress or ignore)
+    # The engine's worker starts while the article is read and planned.
+    with prestarted(settings.engine, settings.engine_settings(), settings.jobs):
+        tell = on_progress or ignore
         tell(Progress("reading", 0, 1))
         the_plan = plan(source, settings)
         tell(Progress("reading", 1, 1))
+        return _produce(the_plan, settings, output, tell)
+
+
+def _produce(
+    the_plan: Plan, settings: Settings, output: str | Path | None, tell: OnProgress
+) -> Episode:
+    import json
+
+    # Imported here: planning needs none of the audio, narration and episode files' modules.
+    from . import producing
+    from .episode.ownership import output_path
+    from .episode.sidecars import sidecar_files
+
     destination = output_path(
         None if output is None else str(output),
         the_plan.article,

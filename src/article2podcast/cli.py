@@ -8,31 +8,37 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import importlib
 import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from . import __version__, cli_commands, cli_library
-from .api import Episode, Plan, plan, produce
+from . import __version__
 from .audio.formats import FORMATS
-from .cli_commands import EXIT_FAILURE, EXIT_OK, PROG, Parser, article, one_line, say
+from .cli_common import EXIT_FAILURE, EXIT_OK, PROG, Parser, article, one_line, say
 from .cli_options import add_production_arguments, settings_from
 from .environment import environment
 from .errors import Article2PodcastError
-from .narration.narrator import list_voices
 from .programs import stop_on_signals
-from .progress import Progress
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .api import Episode, Plan
+    from .progress import Progress
 
 __all__ = ["PROG", "build_parser", "main", "one_line", "settings_from"]
 
-SUBCOMMANDS = cli_commands.SUBCOMMANDS | cli_library.SUBCOMMANDS
-"""Each subcommand's parser."""
-RUNNERS = cli_commands.RUNNERS | cli_library.RUNNERS
-"""Each subcommand's runner."""
+# The episode command imports only what making an episode needs (tests/test_startup.py): a
+# subcommand's module, and what it imports (the feed, the library, the web app, Dask), is
+# imported when that subcommand is run.
+SUBCOMMANDS = {
+    **dict.fromkeys(("check", "cache", "feed", "serve"), "cli_commands"),
+    **dict.fromkeys(("add", "status", "retry", "remove"), "cli_library"),
+}
+"""The module of each subcommand (its SUBCOMMANDS has its parser, its RUNNERS its runner)."""
 
 EXIT_INTERRUPTED = 130
 INTERRUPTED = {
@@ -129,8 +135,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else ""
     if command:
-        return RUNNERS[command](SUBCOMMANDS[command]().parse_args(argv[1:]))
+        parser, runner = _subcommand(command)
+        return runner(parser().parse_args(argv[1:]))
     return _run(build_parser().parse_args(argv))
+
+
+def _subcommand(
+    name: str,
+) -> tuple[Callable[[], argparse.ArgumentParser], Callable[[argparse.Namespace], int]]:
+    """The parser and runner of the subcommand `name`."""
+    module = importlib.import_module(f".{SUBCOMMANDS[name]}", __package__)
+    return module.SUBCOMMANDS[name], module.RUNNERS[name]
 
 
 def _internal_error(exc: BaseException, where: str = "") -> str:
@@ -159,19 +174,23 @@ def _one_line_from_threads() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .api import plan
+    from .narration.prestart import prestarted
+
     settings = settings_from(args)
     if args.voices:
+        from .narration.voices import list_voices
+
         for voice in list_voices(settings.engine, settings.engine_settings()):
             print(f"{voice.id}\t{voice.name}\t{','.join(voice.languages)}")
         return EXIT_OK
-    the_plan = plan(article(args), settings)
-    for warning in the_plan.warnings:
-        say(f"{PROG}: warning: {warning}")
     if args.plan:
-        json.dump(the_plan.manifest(settings), sys.stdout, indent=2, ensure_ascii=False)
-        print()
-        return EXIT_OK
-    episode = _produce_with_progress(the_plan, args.output, settings, quiet=args.quiet)
+        return _plan(plan(article(args), settings), settings)
+    # The engine's worker starts while the article is read and planned.
+    with prestarted(settings.engine, settings.engine_settings(), settings.jobs):
+        the_plan = plan(article(args), settings)
+        _warn(the_plan)
+        episode = _produce_with_progress(the_plan, args.output, settings, quiet=args.quiet)
     if not args.quiet:
         cached = episode.clips - episode.narrated
         redone = f", {episode.redone} redone after listening back" if settings.verify else ""
@@ -180,10 +199,26 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _plan(the_plan: Plan, settings: Settings) -> int:
+    import json
+
+    _warn(the_plan)
+    json.dump(the_plan.manifest(settings), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return EXIT_OK
+
+
+def _warn(the_plan: Plan) -> None:
+    for warning in the_plan.warnings:
+        say(f"{PROG}: warning: {warning}")
+
+
 def _produce_with_progress(
     the_plan: Plan, output: str | None, settings: Settings, *, quiet: bool
 ) -> Episode:
     from tqdm import tqdm
+
+    from .api import produce
 
     show_bar = not quiet and sys.stderr.isatty()
     with tqdm(

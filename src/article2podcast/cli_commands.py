@@ -1,5 +1,5 @@
-"""The command line's subcommands (check, cache, feed, serve) and what every command shares:
-the parser that fails in one line, and one safe line on stderr."""
+"""The command line's subcommands check, cache, feed and serve (what every command shares is in
+`cli_common`)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ import datetime
 import decimal
 import re
 import socket
-import sys
 from collections.abc import Callable
-from importlib.resources import files
 from pathlib import Path
-from typing import NoReturn
 
 from .api import plan
-from .errors import InputError
+from .cli_common import EXIT_FAILURE, EXIT_OK, PROG, Parser, article, say
 from .narration.clipcache import DEFAULT_MAX_BYTES, ClipCache, default_cache_dir
 from .narration.engines import DEFAULT_ENGINE, ENGINE_NAMES
 from .narration.narrator import EngineFailure, EngineProcess, resolve_voices
@@ -23,15 +20,7 @@ from .publishing.library import write_feed
 from .scripting.checking import check, render
 from .settings import Settings
 
-PROG = "article2podcast"
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MISSING_DEPENDENCY = 0, 1, 2, 3
 MAX_PORT = 65535
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, not argparse's usage block.
-        self.exit(EXIT_USAGE, one_line(f"{PROG}: {message} (see {PROG} --help)") + "\n")
 
 
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -323,28 +312,6 @@ def _bytes(count: int) -> str:
             break
         size, unit = size / 1024, bigger
     return f"{size:.1f} {unit}"
-
-
-def say(line: str) -> None:
-    print(one_line(line), file=sys.stderr)
-
-
-def one_line(text: str) -> str:
-    """`text` as one safe line: every control or invisible character (a newline, the ESC that
-    starts a terminal command, a bidi override, an undecodable byte of a file name) is shown
-    as its escape, as repr shows it, so that a name can neither split a message nor drive the
-    terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def article(args: argparse.Namespace) -> str:
-    if args.sample:
-        if args.input is not None:
-            raise InputError("give either an article or --sample, not both")
-        return str(files("article2podcast") / "data" / "john-legend.txt")
-    if args.input is None:
-        raise InputError("no article given; name a .txt or .md file, '-' for stdin, or --sample")
-    return str(args.input)
 
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from .batch.runner import Event, Report, add, describe, produce_queued, publish, remove_episode
 from .batch.store import MAX_ATTEMPTS, STATUSES, Library, Row
-from .cli_commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Parser, one_line, say
+from .cli_common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Parser, one_line, say
 from .cli_options import add_batch_arguments, count, production
 from .errors import InputError
 

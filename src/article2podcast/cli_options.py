@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .cli_commands import PROG
+from .cli_common import PROG
 from .errors import InputError
 from .narration.clipcache import default_cache_dir
 from .narration.engines import ENGINE_NAMES, PiperSettings

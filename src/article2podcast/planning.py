@@ -16,7 +16,6 @@ from .episode.manifest import build_manifest
 from .episode.naming import public_article
 from .errors import InputError
 from .model import Article, Role, Script, Segment, Utterance
-from .narration.narrator import EngineProcess, resolve_voices
 from .reading import STDIN, read_article
 from .reading.alphabets import dominant_script
 from .reading.language import Language, find_language, language_name, primary
@@ -141,6 +140,9 @@ def _piper_voice_language(model: Path) -> str | None:
 
 def plan_manifest(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The manifest of a plan: segments as they would be read (in which voice), no timings."""
+    from .narration.proxy import EngineProcess
+    from .narration.voices import resolve_voices
+
     with EngineProcess(settings.engine, settings.engine_settings()) as engine:
         voices = resolve_voices(engine, settings.requested_voices(), plan.script.language)
     return build_manifest(

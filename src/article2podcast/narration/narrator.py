@@ -9,7 +9,6 @@ stops the episode with a message naming the segment, rather than leaving a hole 
 from __future__ import annotations
 
 import collections
-import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
@@ -18,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from ..errors import NarrationError
 from ..model import Clip, Role, Script, Utterance, VoiceSettings
 from ..scripting.speakable import has_words
-from . import warm
+from . import prestart, warm
 from .clipcache import ClipCache, clip_key
 from .clips import CLIP_PROCESSING, audio_of, clip_problem, finish_clip
 from .engines import EngineSettings, Timed
@@ -63,8 +62,7 @@ class Narrator:
         """Listens to every clip and has those heard wrong redone (`--verify`), or None."""
         self.jobs = max(1, jobs)
         self.options = options
-        # Each worker gets its share of the cores (a neural engine uses all it is given).
-        self.threads = max(1, warm.cores() // self.jobs)
+        self.threads = warm.threads_for(self.jobs)
         self.cache = cache
         self._first = self._engine()  # for the voices; narrates too
         self._engines = [self._first]
@@ -81,10 +79,10 @@ class Narrator:
         """How many clips the engine had to make (the rest came from the cache)."""
 
     def resolve_voices(self, requested: Mapping[Role, str | None], language: str = "en") -> Voices:
-        return resolve_voices(self._first, requested, language)
+        return resolve_voices(self._first, requested, language, fingerprint=self.fingerprint)
 
     def _engine(self, *, start: bool = True) -> EngineProcess:
-        kept = warm.take(self._kind)
+        kept = warm.take(self._kind) or prestart.take(self._kind)
         if kept is not None:
             return kept
         return EngineProcess(
@@ -98,10 +96,7 @@ class Narrator:
     @property
     def _kind(self) -> str:
         """Which engines are alike enough to be kept for another run (see `warm`)."""
-        # An engine reads our environment variables when it starts (the fake engine's faults,
-        # say): one started under others is another engine.
-        ours = sorted((k, v) for k, v in os.environ.items() if k.startswith("ARTICLE2PODCAST_"))
-        return repr((self.engine_name, self.options, self.threads, ours))
+        return warm.kind_of(self.engine_name, self.options, self.threads)
 
     def clip_key(self, text: str, voice: str | None, rate: int) -> str:
         """The cache key of `text` read in `voice` at `rate`."""

@@ -46,6 +46,20 @@ def cores() -> int:
     return _cores or os.cpu_count() or 1
 
 
+def threads_for(jobs: int) -> int:
+    """The threads each of `jobs` engine workers gets: its share of the cores (a neural engine
+    uses all it is given)."""
+    return max(1, cores() // max(1, jobs))
+
+
+def kind_of(engine_name: str, options: object, threads: int) -> str:
+    """Which engines are alike enough to be kept for another run."""
+    # An engine reads our environment variables when it starts (the fake engine's faults,
+    # say): one started under others is another engine.
+    ours = sorted((k, v) for k, v in os.environ.items() if k.startswith("ARTICLE2PODCAST_"))
+    return repr((engine_name, options, threads, ours))
+
+
 def keeping() -> str | None:
     """The folder kept engines work in, or None when engines are not kept."""
     return _folder
@@ -53,6 +67,7 @@ def keeping() -> str | None:
 
 def take(kind: str) -> EngineProcess | None:
     """An idle, live engine of `kind` (see `kind_of`), if one is kept."""
+    # (`prestart.take` gives the engine started for this run, if it is of this kind.)
     with _lock:
         engines = _idle.get(kind, [])
         while engines:

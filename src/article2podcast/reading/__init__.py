@@ -11,9 +11,7 @@ from ..errors import InputError
 from ..model import Article
 from .decoding import decode
 from .fetching import fetch, is_url
-from .html import parse_html
 from .limits import PAGE, TEXT, read_file, read_standard_input
-from .markdown import parse_markdown
 from .plaintext import parse_plaintext
 
 
@@ -23,6 +21,16 @@ class Parser(Protocol):
     def __call__(
         self, text: str, fallback_title: str, source: str = "", *, keep_references: bool = False
     ) -> Article: ...
+
+
+def parse_markdown(
+    text: str, fallback_title: str, source: str = "", *, keep_references: bool = False
+) -> Article:
+    """`markdown.parse_markdown`, imported when first used: markdown-it takes 40 ms to import
+    (python -X importtime), which a plain-text article need not spend."""
+    from .markdown import parse_markdown
+
+    return parse_markdown(text, fallback_title, source, keep_references=keep_references)
 
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -56,6 +64,8 @@ def read_article(source: str, *, keep_references: bool = False) -> Article:
         name = "standard input"
         data, size = read_standard_input(max(PAGE.most, TEXT.most))
         if _looks_like_html(data):
+            from .html import parse_html
+
             PAGE.check(name, data, size)
             return _worth_reading(parse_html(data, "Untitled article", STDIN, keep_references=keep))
         TEXT.check(name, data, size)
@@ -63,6 +73,8 @@ def read_article(source: str, *, keep_references: bool = False) -> Article:
         parser_key = ".md" if text.lstrip().startswith("# ") else ".txt"
         return parse(text, parser_key, "Untitled article", STDIN, keep_references=keep)
     if is_url(source):
+        from .html import parse_html
+
         page = fetch(source, max_bytes=PAGE.most)
         title = _title_from_name(Path(page.url.split("?")[0]))
         article = parse_html(page.data, title, source, charset=page.charset, keep_references=keep)
@@ -83,6 +95,8 @@ def read_article(source: str, *, keep_references: bool = False) -> Article:
     data, size = read_file(path, limit.most, "an article file")
     limit.check(source, data, size)
     if parser_key in HTML_SUFFIXES:
+        from .html import parse_html
+
         # Bytes, not text: the page's own charset declaration decides its encoding.
         return _worth_reading(
             parse_html(data, _title_from_name(path), source, keep_references=keep)
