@@ -61,7 +61,8 @@ def fake_ffmpeg(tmp_path: Path, body: str) -> dict[str, str]:
     bin_dir.mkdir()
     script = bin_dir / "ffmpeg"
     script.write_text(
-        f'#!/bin/bash\nif [[ " $* " == *" tee "* || " $* " == *" -reservoir "* ]]; then\n{body}\nfi\nexec {REAL_FFMPEG} "$@"\n'
+        '#!/bin/bash\nif [[ " $* " == *" tee "* || " $* " == *" -reservoir "* ]]; then\n'
+        f'{body}\nfi\nexec {REAL_FFMPEG} "$@"\n'
     )
     script.chmod(0o755)
     return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}

