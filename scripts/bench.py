@@ -131,6 +131,13 @@ def piper_row(folder: Path, sample: Path, runs: int, first: bool) -> Row:
                run.seconds / base.seconds, "x", 1.3)  # fmt: skip
 
 
+LONG_ROWS = (
+    "50,000 words, cold: time per word",
+    "50,000 words: peak memory of one process",
+    "5-hour episode, warm after a one-paragraph edit",
+)
+
+
 def long_rows(
     folder: Path, words: int, sample: Path, sample_cold: Run, sample_clips: int
 ) -> tuple[list[Row], list[str]]:
@@ -144,14 +151,14 @@ def long_rows(
     per_word, sample_per_word = cold.seconds / count, sample_cold.seconds / words_in(sample)
     size = f"{count} words, {cold.audio_s / 3600:.1f} h"
     rows = [
-        Row("50,000 words, cold: time per word", size,
+        Row(LONG_ROWS[0], size,
             f"{cold.seconds:.1f} s, {per_word * 1000:.2f} ms/word",
             f"the sample cold: {sample_per_word * 1000:.2f} ms/word",
             per_word / sample_per_word, "x", 1.0),
-        Row("50,000 words: peak memory of one process", size,
+        Row(LONG_ROWS[1], size,
             f"{max(cold.peak_mb, warm.peak_mb):.0f} MB", "-",
             max(cold.peak_mb, warm.peak_mb), " MB", 300, strict=True),
-        Row("5-hour episode, warm after a one-paragraph edit", size, f"{warm.seconds:.1f} s",
+        Row(LONG_ROWS[2], size, f"{warm.seconds:.1f} s",
             f"its cold run: {cold.seconds:.1f} s", warm.seconds / cold.seconds, "x", 0.1,
             strict=True),
     ]  # fmt: skip
@@ -180,6 +187,9 @@ def main() -> None:
         help=f"a {QUICK_WORDS:,}-word long input instead of {LONG_WORDS:,} (a smoke run)",
     )
     parser.add_argument(
+        "--sample-only", action="store_true", help="the sample's rows alone (no long input)"
+    )
+    parser.add_argument(
         "--detail",
         action="store_true",
         help="the older table: jobs 1 and all cores, 10x and 50x inputs",
@@ -206,7 +216,10 @@ def main() -> None:
         rows, cold, clips = sample_rows(folder, sample, args.runs, not args.quick)
         rows.append(piper_row(folder, sample, args.runs, not args.quick))
         words = QUICK_WORDS if args.quick else LONG_WORDS
-        long, notes = long_rows(folder, words, sample, cold, clips)
+        if args.sample_only:
+            long, notes = [Row.skipped(name, "--sample-only") for name in LONG_ROWS], []
+        else:
+            long, notes = long_rows(folder, words, sample, cold, clips)
     if args.quick:
         notes.insert(
             0,
