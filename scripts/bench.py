@@ -18,8 +18,11 @@ Ours is the whole command, process start to renamed episode with its sidecars, e
 an empty clip cache of its own. The sample figures are the median of --runs runs, interleaved
 with the baselines; the long ones run once. A first run of each command (ours and the
 baseline's) is discarded: it fills Python's bytecode cache and the OS file cache, as on a
-machine where the program has run before. --quick shrinks the long input to a few thousand
-words (a smoke run). A MISS does not fail the script; an error does (exit 1).
+machine where the program has run before. The long input is the sample's body repeated, each
+sentence of a copy opened by the copy's number, so the clip cache cannot narrate a copy once
+for all (the output says how many clips a cold run made). --quick is a smoke run for the tests:
+the sample's first paragraphs, a 900-word long input, no discarded first run. --sample-only
+leaves out the long rows. A MISS does not fail the script; an error does (exit 1).
 `--detail`: the older table (jobs 1 and all cores, 10x and 50x inputs; with --engine piper, the
 Piper one), see bench_detail.py. `--batch`: many articles at once, see bench_batch.py.
 """
