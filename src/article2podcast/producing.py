@@ -9,6 +9,7 @@ import importlib
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,11 +133,12 @@ def produce(
     # numpy (the music, the levelling) takes a tenth of a second to import: meanwhile, the
     # cover is drawn and the engine's worker starts.
     threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
-    cover = _cover(plan, settings)  # a bad --cover fails before any narration
+    drawn = _cover(plan, settings)  # a bad --cover fails before any narration
     clean_abandoned(destination.parent)  # what killed runs left
     with contextlib.ExitStack() as stack:
         run = _start(stack, plan, destination, settings, named=named)
         mixdown, loudness, silences = _narrate(run, plan, settings, on_progress)
+        cover = drawn.result()
         narrated = run.narrator.narrated
         on_progress(Progress("writing", 0, 1))
         timings = sentence_timings(plan.script, plan.utterances, mixdown.utterances)
@@ -349,10 +351,23 @@ def _prune(cache: ClipCache) -> None:
         cache.prune()
 
 
-def _cover(plan: Plan, settings: Settings) -> Cover:
+def _cover(plan: Plan, settings: Settings) -> Future[Cover]:
+    """The user's cover, read now; or ours, drawn on a thread of its own while the episode is
+    narrated (0.4 s of Pillow, measured on the sample under cProfile: a tenth of a warm run)."""
     if settings.cover is not None:
-        return read_cover(settings.cover)
-    return make_cover(plan.script.title, settings.show)
+        done: Future[Cover] = Future()
+        done.set_result(read_cover(settings.cover))
+        return done
+    drawing: Future[Cover] = Future()
+
+    def draw() -> None:
+        try:
+            drawing.set_result(make_cover(plan.script.title, settings.show))
+        except BaseException as exc:  # handed to whoever waits for it
+            drawing.set_exception(exc)
+
+    threading.Thread(target=draw, name="cover", daemon=True).start()
+    return drawing
 
 
 def _verify_duration(audio: Path, expected_ms: int) -> None:
