@@ -64,7 +64,9 @@ def test_an_edit_narrates_one_clip_and_the_episode_stays_whole_and_on_target(
     assert edited in text
     article.write_text(text.replace(edited, "Teigen then went on to explain"), encoding="utf-8")
     episode, after, said = produce(tmp_path, article)
-    assert re.search(r"^1 clips narrated, \d+ from the cache$", said, re.MULTILINE), said
+    # One clip narrated, and only its part encoded again (issue 19).
+    pattern = r"^1 clips narrated, \d+ from the cache; 1 of \d+ parts encoded$"
+    assert re.search(pattern, said, re.MULTILINE), said
     loudness = measure(episode)
     assert abs(loudness.integrated_lufs - -16.0) <= 1.0
     assert loudness.true_peak_dbtp <= -1.0

@@ -194,7 +194,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         cached = episode.clips - episode.narrated
         redone = f", {episode.redone} redone after listening back" if settings.verify else ""
-        say(f"{episode.narrated} clips narrated, {cached} from the cache{redone}")
+        parts = f"; {episode.encoded} of {episode.parts} parts encoded" if episode.parts else ""
+        say(f"{episode.narrated} clips narrated, {cached} from the cache{redone}{parts}")
         print(_summary(episode))
     return EXIT_OK
 
