@@ -234,7 +234,7 @@ class Rendering:
                 with path.open("rb") as stream:
                     stream.seek(start)
                     frames = stream.read(end - start)
-                text = self.plan.utterances[part.first].text
+                text = f"(encoded part) {self.plan.utterances[part.first].text}"
                 self.cache.put_part(self.keys[number], asdict(record), frames, text)
         return records
 
