@@ -167,7 +167,10 @@ class Rendering:
         ]
         edges: dict[int, tuple[int, int]] = {}
         try:
-            music = show_music(pcm.sample_rate) if self.settings.music else None
+            # The music is made only for a first or last part that is made now.
+            ends = {0, len(self.parts) - 1}
+            wanted = self.settings.music and not ends <= self.made.keys()
+            music = show_music(pcm.sample_rate) if wanted else None
             laid = lay_out(
                 clips, self.plan.utterances, self.parts, mixer, music=music,
                 delivered_rate=self.fmt.sample_rate, made=self.made, edges=edges,
