@@ -18,8 +18,9 @@ from article2podcast.audio.mp3frames import Stream, info_frame, split, whole_fra
 from article2podcast.audio.parts import SPLIT_MIN_MS, Measured, Record, compose, split_parts
 from article2podcast.errors import ExportError
 from article2podcast.model import Utterance
+from article2podcast.narration.clipfiles import PART_MAGIC
 from article2podcast.settings import Settings
-from conftest import BUNDLED_SAMPLE
+from conftest import BUNDLED_SAMPLE, SHORT_ARTICLE
 
 pauses = st.lists(
     st.tuples(st.booleans(), st.integers(min_value=0, max_value=3000)), min_size=1, max_size=30
@@ -160,3 +161,29 @@ def test_an_edit_encodes_only_the_part_it_touched(tmp_path: Path) -> None:
         info = mutagen.mp3.MP3(episode.audio).info
         assert info.encoder_info.startswith("LAME")  # our Info frame, not a second mastering's
         assert info.length == pytest.approx(episode.duration, abs=0.002)
+
+
+def test_a_damaged_part_is_made_again_and_a_16_khz_engine_is_encoded_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fake engine (tones at 22.05 kHz): a part whose kept frames are damaged is found
+    out by its checksum and made again; at 16 kHz (no whole number of samples a frame) the
+    episode is encoded in one pass, as before."""
+    article = tmp_path / "article.txt"
+    article.write_text(SHORT_ARTICLE, encoding="utf-8")
+    settings = Settings(engine="fake", cache_dir=tmp_path / "cache")
+    first = produce(article, settings, output=tmp_path / "a.mp3")
+    assert first.parts >= 3
+    parts = [p for p in (tmp_path / "cache").glob("*.clip") if p.read_bytes()[:8] == PART_MAGIC]
+    data = bytearray(parts[0].read_bytes())
+    data[-2000:-1900] = bytes(255 - byte for byte in data[-2000:-1900])  # bits flipped
+    parts[0].write_bytes(bytes(data))
+    again = produce(article, settings, output=tmp_path / "b.mp3")
+    assert again.narrated == 0 and 1 <= again.encoded < again.parts
+    assert parts[0].read_bytes() != bytes(data)  # made again, whole
+    assert mutagen.mp3.MP3(again.audio).info.length == pytest.approx(again.duration, abs=0.002)
+
+    monkeypatch.setenv("ARTICLE2PODCAST_FAKE_RATE", "16000")  # read in its worker
+    whole = produce(article, Settings(engine="fake", cache_dir=tmp_path / "other"),
+                    output=tmp_path / "c.mp3")  # fmt: skip
+    assert whole.parts == 0 and whole.encoded == 0

@@ -257,13 +257,15 @@ def _narrate(
             pcm, pcm_format, run.encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
         )
 
-    rendered = None
+    rendered, started = None, None
     if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
         rendering = render_parts(plan, settings, run.narrator, run.voices, fmt)
         rendered = rendering.render_on_target(run.encoded, run.scratch, on_segment)
-        run.counts[:] = [len(rendering.parts), rendering.encoded]
+        started = rendering.unused  # not in parts after all: the clips under way
+        if rendered is not None:
+            run.counts[:] = [len(rendering.parts), rendering.encoded]
     mixdown, delivered = rendered or render_whole(
-        plan, settings, run.narrator, run.voices, fmt, encode_stream_, on_segment
+        plan, settings, run.narrator, run.voices, fmt, encode_stream_, on_segment, started
     )
     on_progress(Progress("mastering", 0, 1))
     loudness, silences = delivered.loudness, delivered.silences

@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
@@ -69,6 +69,8 @@ class Rendering:
             for u in plan.utterances
         ]
         self._encoded_before = 0
+        self.unused: Started | None = None
+        """The clips of an episode that turned out not to be cut in frames (see `render`)."""
         self._look_up(predicted_gain(settings.loudness, fmt) if gain_db is None else gain_db)
 
     def _look_up(self, gain_db: float) -> None:
@@ -132,13 +134,16 @@ class Rendering:
             self.plan.script, utterances, self.voices, self.settings.rate, on_segment,
             needed=needed,
         )  # fmt: skip
+        handed = False
         try:
             held, pcm = self._format(clips)
-            if pcm is None:
+            if pcm is None:  # handed on, narrating: the episode is made whole from them
+                self.unused, handed = (held, clips), True
                 return None
             return self._render(itertools.chain(held, clips), pcm, destination, scratch)
         finally:
-            clips.close()
+            if not handed:
+                clips.close()
 
     def _format(self, clips: Iterator[Clip | None]) -> tuple[list[Clip | None], PcmFormat | None]:
         """The mix's format: a kept part's, else the first clip's (None: not in frames)."""
@@ -319,6 +324,8 @@ def render_parts(
 
 
 Measure = TypeVar("Measure")
+Started = tuple[list[Clip | None], Generator[Clip | None, None, None]]
+"""Clips taken already, and the narration they came from, still going."""
 
 
 def render_whole(
@@ -329,17 +336,23 @@ def render_whole(
     fmt: Format,
     sink: Callable[[Iterable[bytes], PcmFormat], Measure],
     on_segment: Callable[[], None] = lambda: None,
+    started: Started | None = None,
 ) -> tuple[Mixdown, Measure]:
     """Narrate and mix the whole episode (laid out as in parts, so that it sounds and is timed
     the same), streaming its PCM into `sink`: for the formats not made in parts, and for a
-    second, careful mastering."""
-    clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
+    second, careful mastering. `started`: the clips held and the narration already under way
+    (`Rendering.unused`)."""
+    held: list[Clip | None] = []
+    if started is None:
+        clips = narrator.clips(plan.script, plan.utterances, voices, settings.rate, on_segment)
+    else:
+        held, clips = started
     try:
-        held: list[Clip | None] = []
-        for clip in clips:  # the mix takes the format of the engine's first clip
-            held.append(clip)
-            if clip is not None:
-                break
+        if all(clip is None for clip in held):  # the mix takes the format of the first clip
+            for clip in clips:
+                held.append(clip)
+                if clip is not None:
+                    break
         first = next((clip for clip in held if clip is not None), None)
         if first is None:
             raise NarrationError("the article has nothing to say aloud")

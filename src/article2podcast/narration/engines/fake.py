@@ -6,7 +6,8 @@ comma-separated list of KIND:WORD, where KIND is `crash` (the process dies), `cr
 (never answers; touches that file first, if named), `stubborn` (hangs as `hang` does, and
 ignores SIGTERM), `raise` (raises an error of no kind of ours, as a library would) or `silent`
 (returns silence), applied to any utterance containing WORD. The WORD `<start>` applies the
-fault when the engine starts.
+fault when the engine starts. ARTICLE2PODCAST_FAKE_RATE sets its sample rate (default 22050),
+to test what an engine at another rate gets (16 kHz voices exist on SAPI5 and in Piper).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class FakeEngine(Engine):
     def synthesize_timed(self, text: str, settings: VoiceSettings) -> Timed:
         """The tone, and each word of `text` timed at an equal share of it."""
         if self._inject_faults(text):
-            return Timed(AudioSegment.silent(800, SAMPLE_RATE))
+            return Timed(AudioSegment.silent(800, _rate()))
         rate = settings.rate or self.default_rate
         tokens = text.split() or [text]
         word_ms = 60_000 / rate
@@ -60,14 +61,15 @@ class FakeEngine(Engine):
         words = max(1, len(text.split()))
         duration_ms = round(words * 60_000 / rate)
         pitch = 200 + zlib.crc32(text.encode()) % 400
-        tone = Sine(pitch, sample_rate=SAMPLE_RATE).to_audio_segment(duration_ms, volume=-12)
+        rate = _rate()
+        tone = Sine(pitch, sample_rate=rate).to_audio_segment(duration_ms, volume=-12)
         tone = tone.set_sample_width(2).fade_in(10).fade_out(10)
         # Engines pad their output with silence; the producer trims it.
-        lead = AudioSegment.silent(LEAD_MS, SAMPLE_RATE)
-        return lead + tone + AudioSegment.silent(120, SAMPLE_RATE)
+        lead = AudioSegment.silent(LEAD_MS, rate)
+        return lead + tone + AudioSegment.silent(120, rate)
 
     def fingerprint(self) -> str:
-        return "fake 1"
+        return "fake 1" if _rate() == SAMPLE_RATE else f"fake 1 at {_rate()} Hz"
 
     def role_voices(self, language: str = "en") -> dict[str, str | None]:
         """The tone voices, for any language but Khmer ("km"), which it has no voice for (as
@@ -110,3 +112,8 @@ class FakeEngine(Engine):
             if kind == "silent":
                 return True
         return False
+
+
+def _rate() -> int:
+    """The sample rate it speaks at (ARTICLE2PODCAST_FAKE_RATE, else SAMPLE_RATE)."""
+    return int(os.environ.get("ARTICLE2PODCAST_FAKE_RATE") or SAMPLE_RATE)
