@@ -5,7 +5,7 @@ files (loudness and silences in one run; `loudness` and `verifying` read the rep
 Usually the mix streams, as it is narrated, through one ffmpeg that levels, limits and
 encodes it while a second measures what was written (`encode_stream`). When that misses the
 target, `mastering` takes the careful way: a lossless FLAC master (`render_master`), levelled
-with a gain and a true-peak limiter (`limit`, run at four times the sample rate, so that the
+with a gain and a true-peak limiter (`limit`, run at twice the sample rate, so that the
 peaks between samples are caught too), then encoded (`encode`) and measured (`measure`).
 `encode` also writes the tags and chapters of the formats that ffmpeg tags.
 """
@@ -33,7 +33,12 @@ from .verifying import SILENCE_DB, SILENCE_MIN_S, parse_silences
 MEASURE_FILTER = "ebur128=peak=true:framelog=verbose"
 # ffmpeg's silence detector, with the thresholds `verifying.check_episode` judges by.
 SILENCE_FILTER = f"silencedetect=noise={SILENCE_DB}dB:duration={SILENCE_MIN_S}"
-_OVERSAMPLING = 4
+# The limiter runs at twice the delivered rate, so that most peaks between samples are caught:
+# on the six sample articles the delivered true peak was -1.4 to -1.5 dBTP at twice the rate
+# and -1.2 to -1.7 at four times (the same loudness to 0.01 LU), and the limiter cost 0.36 s
+# of CPU on the sample instead of 0.47 to 0.62 s. What is delivered is measured (true peak,
+# four times oversampled, by ebur128) and mastered again the careful way if over -1 dBTP.
+_OVERSAMPLING = 2
 
 
 def render_master(chunks: Iterable[bytes], fmt: PcmFormat, destination: Path) -> Loudness:
