@@ -29,11 +29,12 @@ from . import PIPER_INSTALL, PIPER_MISSING, Engine, PiperSettings, Timed, packag
 from .piper_durations import (
     LEAD_MS,
     TOKEN_EDGES,
-    aligned_model,
     spoken_words,
     word_keys,
     words_from_durations,
 )
+from .piper_models import load_aligned
+from .pitch import play_faster
 
 INSTALL = PIPER_INSTALL
 # en_US-joe-medium at length_scale 1 speaks 185 words per minute: the six sample articles read
@@ -75,12 +76,14 @@ class PiperEngine(Engine):
         if threads:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
-        try:
-            session = onnxruntime.InferenceSession(
-                aligned_model(self._model) or str(self._model),
-                sess_options=options,
-                providers=["CPUExecutionProvider"],
+
+        def open_session(model: str | bytes) -> Any:
+            return onnxruntime.InferenceSession(
+                model, sess_options=options, providers=["CPUExecutionProvider"]
             )
+
+        try:
+            session = load_aligned(self._model, open_session)
         except Exception as exc:  # onnxruntime's errors share no base class below Exception
             raise self._damaged(self._model, exc) from exc
         self._aligned = len(session.get_outputs()) > 1
@@ -153,10 +156,20 @@ class PiperEngine(Engine):
                 raise
             # The model loaded but cannot run (it does not fit its config, or is not a voice).
             raise self._damaged(self._model, exc) from exc
-        audio = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        import numpy as np
+
+        # One copy into the clip's 16-bit samples (piper's `audio_int16_bytes` makes one per
+        # chunk, and joining them another).
+        parts = [chunk.audio_int16_array for chunk in chunks]
+        samples = np.concatenate(parts) if parts else np.zeros(0, np.int16)
         if variant:
-            audio = _resample(audio, stretch)
-        segment = AudioSegment(audio, sample_width=2, frame_rate=self._sample_rate, channels=1)
+            samples = play_faster(samples, stretch)
+        segment = AudioSegment(
+            samples.astype("<i2", copy=False).tobytes(),
+            sample_width=2,
+            frame_rate=self._sample_rate,
+            channels=1,
+        )
         return segment, chunks, stretch
 
     def _damaged(self, path: Path, exc: Exception) -> Article2PodcastError:
@@ -209,16 +222,6 @@ def _phoneme_count(sentences: list[list[str]]) -> int:
     """How many phonemes piper says in `sentences` (at least 1)."""
     count = sum(1 for sentence in sentences for p in sentence if p not in _STRESS and p.isalpha())
     return max(1, count)
-
-
-def _resample(audio: bytes, stretch: Fraction) -> bytes:
-    """Audio played `stretch` times faster by resampling: shorter and higher by that factor."""
-    import numpy as np
-    from scipy.signal import resample_poly
-
-    samples = np.frombuffer(audio, dtype="<i2").astype(np.float32)
-    shorter: Any = resample_poly(samples, stretch.denominator, stretch.numerator)
-    return bytes(np.clip(shorter, -32768, 32767).astype("<i2").tobytes())
 
 
 def estimate_words(
