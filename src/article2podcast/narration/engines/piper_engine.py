@@ -61,7 +61,7 @@ class PiperEngine(Engine):
 
     def __init__(self, settings: PiperSettings | None = None, threads: int = 0) -> None:
         try:
-            import onnxruntime
+            import onnxruntime  # noqa: F401 - missing: the engine is not installed
             from piper import PiperConfig, PiperVoice
         except ImportError as exc:
             raise MissingDependencyError(PIPER_MISSING) from exc
@@ -72,18 +72,8 @@ class PiperEngine(Engine):
             config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
         except (OSError, ValueError, LookupError, TypeError, AttributeError) as exc:
             raise self._damaged(config_path, exc) from exc
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-
-        def open_session(model: str | bytes) -> Any:
-            return onnxruntime.InferenceSession(
-                model, sess_options=options, providers=["CPUExecutionProvider"]
-            )
-
         try:
-            session = load_aligned(self._model, open_session)
+            session = load_aligned(self._model, threads)
         except Exception as exc:  # onnxruntime's errors share no base class below Exception
             raise self._damaged(self._model, exc) from exc
         self._aligned = len(session.get_outputs()) > 1
