@@ -161,7 +161,7 @@ class PiperEngine(Engine):
             raise self._damaged(self._model, exc) from exc
         # One copy, from piper's 16-bit arrays straight into the clip's bytes (its
         # `audio_int16_bytes` made one per sentence, and joining them another).
-        parts = [memoryview(chunk.audio_int16_array) for chunk in chunks]
+        parts = [chunk.audio_int16_array.data for chunk in chunks]
         if variant:
             import numpy as np
 
@@ -257,4 +257,3 @@ def estimate_words(
         WordTime(token.strip(TOKEN_EDGES) or token, ms[i], max(ms[i], ms[i + 1]))
         for i, token in enumerate(tokens)
     )
-

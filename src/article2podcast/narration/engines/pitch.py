@@ -53,4 +53,3 @@ def _filter(up: int, down: int) -> tuple[Any, int]:
     taps = taps / taps.sum() * up
     pad = down - half % down
     return np.concatenate((np.zeros(pad), taps)).astype(np.float32), (half + pad) // down
-
