@@ -55,6 +55,11 @@ class Settings:
     """The user's cover image; None to generate one."""
     lexicon: Path | None = None
     """A pronunciation lexicon (TOML) on top of the built-in one and the user's own."""
+    # One worker a core, each with one onnxruntime thread (the narrator gives each its share of
+    # the cores), beats one worker with them all: on 2 cores Piper spoke the sample's utterances
+    # in 5.1 to 5.4 s with 2 workers of 1 thread against 6.0 to 6.5 s with 1 of 2 threads
+    # (scripts/piper_threads.py), and the whole run took 15.7 s against 24.0 s (median of 3,
+    # scripts/bench.py --engine piper, on a shared machine).
     jobs: int = field(default_factory=lambda: min(os.cpu_count() or 1, MAX_JOBS))
     """How many engine workers narrate at once (default: the number of cores)."""
     cache_dir: Path | None = field(default_factory=default_cache_dir)
