@@ -292,7 +292,10 @@ class Feeder:
     """Writes chunks to the encoder from a thread of its own, so that narrating the next clip
     overlaps with encoding the last; the queue bounds what waits in memory."""
 
-    _QUEUE_CHUNKS = 64
+    # A chunk is a pause or a clip (up to about 0.9 MB of PCM for a 20 s clip); an MP3 in parts
+    # has two encoders, each with its queue: 16 chunks each kept a 5-hour episode's producer
+    # under 300 MB, and still hold some 40 s of speech ahead of each encoder.
+    _QUEUE_CHUNKS = 16
 
     def __init__(self, pipe: IO[bytes]) -> None:
         self._pipe = pipe

@@ -108,7 +108,7 @@ def _fast_size(count: int) -> int:
     return best
 
 
-@functools.lru_cache(maxsize=32)  # clips come in many sizes: keep the recent responses only
+@functools.lru_cache(maxsize=4)  # clips come in many sizes (a response is ~1 MB a 10 s clip)
 def _k_weighting(sample_rate: int, size: int) -> Any:
     """The magnitude response of BS.1770's K-weighting at the `size`-point FFT's bins.
 
