@@ -356,7 +356,8 @@ def slow_encoder(tmp_path: Path, started: Path) -> dict[str, str]:
     bin_dir.mkdir()
     script = bin_dir / "ffmpeg"
     script.write_text(
-        f'#!/bin/bash\nif [[ " $* " == *" tee "* ]]; then\ntouch {started}\n'
+        '#!/bin/bash\nif [[ " $* " == *" tee "* || " $* " == *" -reservoir "* ]]; then\n'
+        f'touch {started}\n'
         f'exec {REAL_FFMPEG} -re "$@"\nfi\nexec {REAL_FFMPEG} "$@"\n'
     )
     script.chmod(0o755)

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import __version__
 from .audio.ffmpeg import Delivered, levelling
@@ -31,10 +31,19 @@ from .audio.loudness import TRUE_PEAK_CEILING_DBTP, Loudness
 from .audio.mastering import ceiling_for, on_target, predicted_gain
 from .audio.mixing import Mixdown, Mixer, PcmFormat
 from .audio.music import show_music
-from .audio.parts import Measured, Part, Record, compose, gridable, lay_out, split_parts
+from .audio.parts import (
+    Measured,
+    Part,
+    Record,
+    compose,
+    gridable,
+    lay_out,
+    record_of,
+    split_parts,
+)
 from .audio.partstream import PartStream, join
 from .errors import ExportError, NarrationError
-from .model import Clip, Heard, WordTime
+from .model import Clip, WordTime
 from .narration.clipcache import ClipCache
 from .narration.narrator import Narrator, Voices
 from .planning import Plan
@@ -82,7 +91,7 @@ class Rendering:
         """The parts kept from an earlier run, by index."""
         for number, key in enumerate(self.keys):
             found = self.cache.get_part(key)
-            record = None if found is None else _record(found[0])
+            record = None if found is None else record_of(found[0])
             if record is not None and self._usable(record, self.parts[number]):
                 self.made[number] = record
 
@@ -371,32 +380,3 @@ def render_whole(
     finally:
         clips.close()
     return mixer.mixdown(), measured
-
-
-def _record(data: dict[str, Any]) -> Record | None:
-    """A part's record as kept, or None if it is not one of ours."""
-    try:
-        measured = data["measured"]
-        return Record(
-            sample_rate=int(data["sample_rate"]),
-            frames=int(data["frames"]),
-            samples=int(data["samples"]),
-            utterances=tuple((int(a), int(b)) for a, b in data["utterances"]),
-            words=tuple(
-                tuple(WordTime(str(w["text"]), int(w["start_ms"]), int(w["end_ms"])) for w in words)
-                for words in data["words"]
-            ),
-            words_from=tuple(str(source) for source in data["words_from"]),
-            heard=tuple(
-                None if h is None else Heard(float(h["score"]), str(h["text"]))
-                for h in data["heard"]
-            ),
-            measured=Measured(
-                momentary=tuple(float(v) for v in measured["momentary"]),
-                short_term=tuple(float(v) for v in measured["short_term"]),
-                peak_dbtp=float(measured["peak_dbtp"]),
-                silences=tuple((float(a), float(b)) for a, b in measured["silences"]),
-            ),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None

@@ -17,6 +17,7 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Clip, Heard, Utterance, WordTime
 from .loudness import Loudness
@@ -241,3 +242,32 @@ def _part(
     if closing is not None:
         yield from mixer.add_audio(closing.closing, closing.pause_before_closing_ms)
     yield from mixer.finish(part.tail_ms)
+
+
+def record_of(data: dict[str, Any]) -> Record | None:
+    """A part's record as kept, or None if it is not one of ours."""
+    try:
+        measured = data["measured"]
+        return Record(
+            sample_rate=int(data["sample_rate"]),
+            frames=int(data["frames"]),
+            samples=int(data["samples"]),
+            utterances=tuple((int(a), int(b)) for a, b in data["utterances"]),
+            words=tuple(
+                tuple(WordTime(str(w["text"]), int(w["start_ms"]), int(w["end_ms"])) for w in words)
+                for words in data["words"]
+            ),
+            words_from=tuple(str(source) for source in data["words_from"]),
+            heard=tuple(
+                None if h is None else Heard(float(h["score"]), str(h["text"]))
+                for h in data["heard"]
+            ),
+            measured=Measured(
+                momentary=tuple(float(v) for v in measured["momentary"]),
+                short_term=tuple(float(v) for v in measured["short_term"]),
+                peak_dbtp=float(measured["peak_dbtp"]),
+                silences=tuple((float(a), float(b)) for a, b in measured["silences"]),
+            ),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
