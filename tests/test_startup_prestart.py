@@ -14,11 +14,20 @@ import pytest
 
 from article2podcast import api
 from article2podcast.errors import InputError
-from article2podcast.narration import prestart
+from article2podcast.narration import prestart, warm
 from article2podcast.narration.clipcache import ClipCache
 from article2podcast.narration.narrator import Narrator
 from article2podcast.narration.proxy import EngineProcess
 from article2podcast.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def engines_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about a run that keeps no engine; batch work run in this process by an
+    earlier test may have turned keeping on (`warm.keep_engines`), and its kept engines are
+    not these tests' to see."""
+    monkeypatch.setattr(warm, "_folder", None)
+    monkeypatch.setattr(warm, "_idle", {})
 
 
 @pytest.fixture
