@@ -10,6 +10,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import article2podcast
 
 ROOT = Path(__file__).parents[1]
@@ -88,3 +90,20 @@ def test_planning_a_plain_text_article_imports_nothing_heavy(
 def test_the_version_is_the_projects() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert article2podcast.__version__ == project["version"]
+
+
+@pytest.mark.slow
+def test_an_espeak_ng_worker_narrates_and_checks_a_clip_without_numpy() -> None:
+    """The worker's path (synthesize, then the clip's check): numpy's import cost the first
+    clip of every worker 0.1 s, on a warm run's critical path (issue 19)."""
+    code = (
+        "import sys; from article2podcast.narration.engines import create_engine;"
+        "from article2podcast.narration.clips import narrate;"
+        "from article2podcast.model import VoiceSettings;"
+        "e = create_engine('pyttsx3');"
+        "said = 'The library stayed open until midnight.';"
+        "timed = narrate(e, said, VoiceSettings(rate=160), 160);"
+        "print(len(timed.words), 'numpy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == ["6", "False"]
