@@ -53,7 +53,7 @@ from .planning import make_plan as make_plan  # where the plan was first made
 from .programs import require
 from .progress import OnProgress, Progress, ignore
 from .reading import STDIN
-from .rendering import render_parts, render_whole
+from .rendering import Rendering, render_whole
 from .scratch import scratch_folder
 from .scripting.speakable import has_words
 from .settings import Settings
@@ -259,7 +259,7 @@ def _narrate(
 
     rendered, started = None, None
     if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
-        rendering = render_parts(plan, settings, run.narrator, run.voices, fmt)
+        rendering = Rendering(plan, settings, run.narrator, run.voices, fmt)
         rendered = rendering.render_on_target(run.encoded, run.scratch, on_segment)
         started = rendering.unused  # not in parts after all: the clips under way
         if rendered is not None:

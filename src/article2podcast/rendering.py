@@ -86,7 +86,19 @@ class Rendering:
         """Which parts made at `gain_db` are kept already."""
         self.gain_db = gain_db
         """The gain before the limiter: predicted, or corrected after a miss (`retry_gain`)."""
-        self.keys = [self._key(number, part) for number, part in enumerate(self.parts)]
+        fmt, ffmpeg = self.fmt, require("ffmpeg")
+        status = os.stat(ffmpeg)
+        encoding = {  # what every part's sound depends on besides its own clips and pauses
+            "version": PARTS_VERSION,
+            "program": __version__,
+            "encoding": [
+                fmt.codec,
+                fmt.bitrate,
+                levelling(gain_db, ceiling_for(fmt), fmt.sample_rate),
+            ],
+            "encoder": [ffmpeg, status.st_size, status.st_mtime_ns],
+        }
+        self.keys = [self._key(number, part, encoding) for number, part in enumerate(self.parts)]
         self.made: dict[int, Record] = {}
         """The parts kept from an earlier run, by index."""
         for number, key in enumerate(self.keys):
@@ -214,12 +226,12 @@ class Rendering:
         edges: dict[int, tuple[int, int]],
         finished: Sequence[tuple[Path, dict[int, tuple[int, int]], dict[int, Measured]]],
     ) -> dict[int, Record]:
-        """The new parts' records, each kept in the cache with its frames."""
+        """Every part's record: the kept ones', and the new ones' from the mix and the meter."""
         records = dict(self.made)
         listener = self.narrator.listener
         mixdown = mixer.mixdown()
-        for path, ranges, measures in finished:
-            for number, (start, end) in ranges.items():
+        for _, ranges, measures in finished:
+            for number in ranges:
                 part, (first_frame, last_frame) = self.parts[number], edges[number]
                 start_ms = mixer.format.ms(first_frame)
                 heard = tuple(
@@ -248,11 +260,6 @@ class Rendering:
                     measured=measures[number],
                 )
                 records[number] = record
-                with path.open("rb") as stream:
-                    stream.seek(start)
-                    frames = stream.read(end - start)
-                text = f"(encoded part) {self.plan.utterances[part.first].text}"
-                self.cache.put_part(self.keys[number], asdict(record), frames, text)
         return records
 
     def _join(
@@ -261,23 +268,29 @@ class Rendering:
         records: dict[int, Record],
         finished: Sequence[tuple[Path, dict[int, tuple[int, int]], dict[int, Measured]]],
     ) -> None:
-        """The episode's file: every part's frames in order, after the Info frame."""
+        """The episode's file: every part's frames in order, after the Info frame; each new
+        part is kept in the cache as its frames are read for it."""
         where = {
             number: (path, span) for path, ranges, _ in finished for number, span in ranges.items()
         }
         payloads = (
-            (self._frames(number, where), records[number].samples)
+            (self._frames(number, where, records[number]), records[number].samples)
             for number in range(len(self.parts))
         )
         join(destination, payloads)
 
-    def _frames(self, number: int, where: dict[int, tuple[Path, tuple[int, int]]]) -> bytes:
-        """A part's frames (and the one after), from this run's stream or from the cache."""
+    def _frames(
+        self, number: int, where: dict[int, tuple[Path, tuple[int, int]]], record: Record
+    ) -> bytes:
+        """A part's frames (and the one after): made by this run (and kept now), or kept."""
         if number in where:
             path, (start, end) = where[number]
             with path.open("rb") as stream:
                 stream.seek(start)
-                return stream.read(end - start)
+                frames = stream.read(end - start)
+            text = f"(encoded part) {self.plan.utterances[self.parts[number].first].text}"
+            self.cache.put_part(self.keys[number], asdict(record), frames, text)
+            return frames
         found = self.cache.get_part(self.keys[number])
         if found is None:
             raise ExportError(
@@ -286,26 +299,18 @@ class Rendering:
             )
         return found[1]
 
-    def _key(self, number: int, part: Part) -> str:
+    def _key(self, number: int, part: Part, encoding: dict[str, object]) -> str:
+        """A SHA-256 of everything that changes the part's sound."""
         utterances = self.plan.utterances[part.first : part.end]
-        fmt, settings, gain = self.fmt, self.settings, self.gain_db
-        ffmpeg = require("ffmpeg")
-        status = os.stat(ffmpeg)
+        music = self.settings.music
         fields = {
-            "version": PARTS_VERSION,
-            "program": __version__,
+            **encoding,
             "clips": self.clip_keys[part.first : part.end],
             "roles": [u.role for u in utterances],
             "pauses": [part.lead_ms, *(u.pause_before_ms for u in utterances[1:]), part.tail_ms],
-            "opening": settings.music and number == 0,
-            "closing": settings.music and number == len(self.parts) - 1,
+            "opening": music and number == 0,
+            "closing": music and number == len(self.parts) - 1,
             "segments": [u.segment - utterances[0].segment for u in utterances],
-            "encoding": [
-                fmt.codec,
-                fmt.bitrate,
-                levelling(gain, ceiling_for(fmt), fmt.sample_rate),
-            ],
-            "encoder": [ffmpeg, status.st_size, status.st_mtime_ns],
         }
         canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -323,13 +328,6 @@ class Rendering:
             if heard is not None:
                 self.narrator.listener.heard[part.first + offset] = heard
         return True
-
-
-def render_parts(
-    plan: Plan, settings: Settings, narrator: Narrator, voices: Voices, fmt: Format
-) -> Rendering:
-    """The parts of `plan`'s episode, at the predicted gain (see `Rendering.render_on_target`)."""
-    return Rendering(plan, settings, narrator, voices, fmt)
 
 
 Measure = TypeVar("Measure")

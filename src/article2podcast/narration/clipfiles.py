@@ -16,6 +16,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from ..audio.loudness import MAX_CLIP_GAIN_DB
 from ..model import Clip, Heard, WordTime
@@ -49,70 +50,46 @@ BINARY = getattr(os, "O_BINARY", 0)
 
 
 def encode(clip: Clip, text: str) -> bytes:
-    header = json.dumps(
+    return _pack(
+        MAGIC,
         {
             "sample_rate": clip.sample_rate,
             "sample_width": clip.sample_width,
             "channels": clip.channels,
             "gain_db": clip.gain_db,
-            "bytes": len(clip.pcm),
-            "blake2b": hashlib.blake2b(clip.pcm, digest_size=16).hexdigest(),
             "text": text[:200],
             "words": [[w.text, w.start_ms, w.end_ms] for w in clip.words],
             "words_from": clip.words_from,
             "heard": None
             if clip.heard is None
             else {"score": clip.heard.score, "text": clip.heard.text},
-        }
-    ).encode()
-    return MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big") + header + clip.pcm
+        },
+        clip.pcm,
+    )
 
 
 def encode_part(record: dict[str, object], frames: bytes, text: str) -> bytes:
     """An entry holding a part's `record` (JSON-able) and its MP3 `frames`."""
-    header = json.dumps(
-        {
-            "record": record,
-            "bytes": len(frames),
-            "blake2b": hashlib.blake2b(frames, digest_size=16).hexdigest(),
-            "text": text[:200],
-        }
-    ).encode()
-    return PART_MAGIC + len(header).to_bytes(HEADER_LENGTH_BYTES, "big") + header + frames
+    return _pack(PART_MAGIC, {"record": record, "text": text[:200]}, frames)
 
 
 def decode_part(data: bytes) -> tuple[dict[str, object], bytes] | None:
     """The record and frames in a part's entry, or None if they are not whole and intact."""
-    if not data.startswith(PART_MAGIC):
+    unpacked = _unpack(PART_MAGIC, data)
+    if unpacked is None:
         return None
-    start = len(PART_MAGIC) + HEADER_LENGTH_BYTES
-    length = int.from_bytes(data[len(PART_MAGIC) : start], "big")
-    try:
-        header = json.loads(data[start : start + length])
-        frames = data[start + length :]
-        if len(frames) != header["bytes"]:
-            return None
-        if hashlib.blake2b(frames, digest_size=16).hexdigest() != header["blake2b"]:
-            return None
-        record = header["record"]
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return None
+    header, frames = unpacked
+    record = header.get("record")
     return (record, frames) if isinstance(record, dict) else None
 
 
 def decode(data: bytes) -> tuple[Clip, str] | None:
     """The clip in an entry's bytes, or None if they are not a whole, intact, playable entry."""
-    if not data.startswith(MAGIC):
+    unpacked = _unpack(MAGIC, data)
+    if unpacked is None:
         return None
-    start = len(MAGIC) + HEADER_LENGTH_BYTES
-    length = int.from_bytes(data[len(MAGIC) : start], "big")
+    header, pcm = unpacked
     try:
-        header = json.loads(data[start : start + length])
-        pcm = data[start + length :]
-        if len(pcm) != header["bytes"]:
-            return None
-        if hashlib.blake2b(pcm, digest_size=16).hexdigest() != header["blake2b"]:
-            return None
         clip = Clip(
             pcm=pcm,
             sample_rate=int(header["sample_rate"]),
@@ -129,6 +106,37 @@ def decode(data: bytes) -> tuple[Clip, str] | None:
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return None
     return (clip, str(header.get("text", ""))) if playable(clip) else None
+
+
+def _pack(magic: bytes, header: dict[str, object], payload: bytes) -> bytes:
+    """An entry: `magic`, the JSON header (with the payload's length and checksum added), the
+    payload."""
+    checked = {**header, "bytes": len(payload), "blake2b": _checksum(payload)}
+    data = json.dumps(checked).encode()
+    return magic + len(data).to_bytes(HEADER_LENGTH_BYTES, "big") + data + payload
+
+
+def _unpack(magic: bytes, data: bytes) -> tuple[dict[str, Any], bytes] | None:
+    """The header and payload of an entry headed `magic`, or None if it is not whole and
+    intact (its length and checksum say)."""
+    if not data.startswith(magic):
+        return None
+    start = len(magic) + HEADER_LENGTH_BYTES
+    length = int.from_bytes(data[len(magic) : start], "big")
+    try:
+        header = json.loads(data[start : start + length])
+        payload = data[start + length :]
+        if not isinstance(header, dict) or len(payload) != header["bytes"]:
+            return None
+        if _checksum(payload) != header["blake2b"]:
+            return None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return header, payload
+
+
+def _checksum(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def _heard(data: object) -> Heard | None:
