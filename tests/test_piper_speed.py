@@ -143,7 +143,8 @@ def test_a_worker_with_the_prepared_voice_imports_neither_onnx_nor_scipy(
         "timed = e.synthesize_timed('She said so.', VoiceSettings(voice=quote, rate=160));"
         "print(len(timed.words), 'onnx' in sys.modules, 'scipy' in sys.modules)"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    # A machine cache of its own (beside this clip cache): the first run prepares the voice.
+    env = {**os.environ, "ARTICLE2PODCAST_CACHE_DIR": str(tmp_path / "cache" / "clips")}
     runs = [
         subprocess.run(
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

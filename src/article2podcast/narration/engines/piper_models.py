@@ -3,9 +3,10 @@
 A worker used to patch the voice at every start (`onnx.load`, piper's `add_alignment_output`,
 serialising it again) and onnxruntime then optimised its graph: on the bundled 63 MB voice,
 `import onnx` took 0.8 s, the patch 0.2 to 0.5 s and the session 0.7 s, measured one by one in
-a fresh process on this 2-core machine (issue 19). The patched voice is now kept in the user's
-cache folder as onnxruntime's own optimised graph (`ORT_ENABLE_EXTENDED`, the level ORT says is
-portable; the hardware-specific layout passes still run at each load), so that a start reads
+a fresh process on this 2-core machine (issue 19). The patched voice is now kept in the machine
+cache (`machinecache`, beside the clip cache) as onnxruntime's own optimised graph
+(`ORT_ENABLE_EXTENDED`, the level ORT says is portable; the hardware-specific layout passes
+still run at each load), so that a start reads
 one file and needs neither onnx nor the graph rewrites: the session then opens in 0.3 to 0.6 s.
 
 Its name carries a hash of the voice file and the versions of piper, onnx and onnxruntime: a new
@@ -32,11 +33,11 @@ _VERSIONS = ("piper-tts", "onnx", "onnxruntime")
 
 
 def cache_folder() -> Path:
-    """Where prepared voices are kept: the user's cache folder (not the clip cache, which a
-    run may point elsewhere: the prepared voice is the machine's, whatever the run)."""
-    import platformdirs
+    """Where prepared voices are kept: with what else is worked out once per machine
+    (`machinecache`), so that one setting (the clip cache's place) says where all of it goes."""
+    from ...machinecache import machine_cache_dir
 
-    return Path(platformdirs.user_cache_dir("article2podcast")) / CACHE_FOLDER
+    return machine_cache_dir() / CACHE_FOLDER
 
 
 def prepared_name(model: Path) -> str:
