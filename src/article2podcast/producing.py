@@ -10,7 +10,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +108,6 @@ class _Run:
     """The staged audio file, renamed into place last."""
     encoded: Path
     """Where the encoder writes (the staged audio, or a scratch file to be tagged)."""
-    counts: list[int] = field(default_factory=lambda: [0, 0])
-    """How many parts the audio was encoded in, and how many of them this time (see
-    `Episode.parts`)."""
 
 
 def produce(
@@ -137,7 +134,7 @@ def produce(
     clean_abandoned(destination.parent)  # what killed runs left
     with contextlib.ExitStack() as stack:
         run = _start(stack, plan, destination, settings, named=named)
-        mixdown, loudness, silences = _narrate(run, plan, settings, on_progress)
+        mixdown, loudness, silences, (parts, encoded) = _narrate(run, plan, settings, on_progress)
         cover = drawn.result()
         narrated = run.narrator.narrated
         on_progress(Progress("writing", 0, 1))
@@ -179,8 +176,8 @@ def produce(
         clips=sum(1 for utterance in plan.utterances if has_words(utterance.text)),
         narrated=narrated,
         redone=run.narrator.redone,
-        parts=run.counts[0],
-        encoded=run.counts[1],
+        parts=parts,
+        encoded=encoded,
     )
 
 
@@ -240,9 +237,10 @@ def _start(
 
 def _narrate(
     run: _Run, plan: Plan, settings: Settings, on_progress: OnProgress
-) -> tuple[Mixdown, Loudness, list[tuple[float, float]]]:
+) -> tuple[Mixdown, Loudness, list[tuple[float, float]], tuple[int, int]]:
     """Narrate, mix and encode the episode at its loudness target: predicted, else mastered
-    again from the clips just narrated."""
+    again from the clips just narrated. Also says how many parts the file is joined from and
+    how many of them were encoded now (0 and 0: it was encoded in one pass)."""
     fmt = format_for(run.destination)
     total = len(plan.script.segments)
     narrated = itertools.count(1)
@@ -257,13 +255,13 @@ def _narrate(
             pcm, pcm_format, run.encoded, gain_db=gain, ceiling_dbtp=ceiling_for(fmt)
         )
 
-    rendered, started = None, None
+    rendered, started, parts = None, None, (0, 0)
     if fmt.muxer == "mp3":  # in parts, each kept encoded (see `rendering`)
         rendering = Rendering(plan, settings, run.narrator, run.voices, fmt)
         rendered = rendering.render_on_target(run.encoded, run.scratch, on_segment)
         started = rendering.unused  # not in parts after all: the clips under way
         if rendered is not None:
-            run.counts[:] = [len(rendering.parts), rendering.encoded]
+            parts = (len(rendering.parts), rendering.encoded)
     mixdown, delivered = rendered or render_whole(
         plan, settings, run.narrator, run.voices, fmt, encode_stream_, on_segment, started
     )
@@ -290,8 +288,9 @@ def _narrate(
             chapters=[],
         )
         silences = measure_delivered(run.encoded).silences
+        parts = (0, 0)  # the file is the careful master's, encoded in one pass
     on_progress(Progress("mastering", 1, 1))
-    return mixdown, loudness, silences
+    return mixdown, loudness, silences, parts
 
 
 def _tag(
