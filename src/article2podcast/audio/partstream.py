@@ -29,7 +29,7 @@ from typing import IO
 from ..errors import ExportError
 from ..programs import last_lines, require, spawn
 from .ffmpeg import SILENCE_FILTER, Feeder, levelling
-from .formats import Format
+from .formats import BITRATE, Format
 from .mixing import PcmFormat
 from .mp3frames import FRAME_SAMPLES, SAMPLES_AHEAD, Stream, info_frame, split, whole_frames
 from .parts import BLOCK_S, Measured
@@ -85,7 +85,7 @@ class PartStream:
                     "-f", f"s{pcm.sample_width * 8}le", "-ar", str(pcm.sample_rate),
                     "-ac", str(pcm.channels), "-i", "pipe:0",
                     "-af", levelling(gain_db, ceiling_dbtp, fmt.sample_rate), "-ac", "1",
-                    "-c:a", fmt.codec, "-b:a", fmt.bitrate or "96k", "-reservoir", "0",
+                    "-c:a", fmt.codec, "-b:a", fmt.bitrate or BITRATE, "-reservoir", "0",
                     "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1",
                 ],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
